@@ -1,0 +1,61 @@
+#include "commands/command_dispatch.h"
+
+#include "commands/error_replies.h"
+
+namespace ferrite {
+namespace {
+
+// Redis formats user strings with "%.*s": output stops at a NUL byte.
+std::string_view UpToNul(std::string_view text) { return text.substr(0, text.find('\0')); }
+
+bool ArityMatches(const CommandSpec& command, size_t argc) {
+  int arity = command.arity;
+  if (arity > 0) return static_cast<size_t>(arity) == argc;
+  return argc >= static_cast<size_t>(-arity);
+}
+
+}  // namespace
+
+std::string UnknownCommandError(std::span<const std::string_view> args) {
+  std::string quoted;
+  for (size_t i = 1; i < args.size() && quoted.size() < 128; ++i) {
+    quoted += '\'';
+    quoted += UpToNul(args[i]).substr(0, 128 - quoted.size() + 1);
+    quoted += "' ";
+  }
+  std::string message = "ERR unknown command '";
+  message += UpToNul(args[0]).substr(0, 128);
+  message += "', with args beginning with: ";
+  message += quoted;
+  return message;
+}
+
+DispatchResult DispatchCommand(const CommandRegistry& registry, CommandContext& ctx) {
+  DispatchResult result;
+  const CommandSpec* command = registry.Find(ctx.args);
+  if (command == nullptr) {
+    const CommandSpec* container = registry.FindTopLevel(ctx.args[0]);
+    if (container != nullptr) {
+      ctx.reply.Error(UnknownSubcommandError(container->name, ctx.args[1]));
+    } else {
+      ctx.reply.Error(UnknownCommandError(ctx.args));
+    }
+    result.rejected = true;
+    return result;
+  }
+  result.command = command;
+  if (!ArityMatches(*command, ctx.args.size())) {
+    ctx.reply.Error(WrongArityError(command->full_name));
+    result.rejected = true;
+    return result;
+  }
+  if (!ctx.session.authenticated && !(command->flags & kCmdNoAuth)) {
+    ctx.reply.Error(kErrNoAuth);
+    result.rejected = true;
+    return result;
+  }
+  command->handler(ctx);
+  return result;
+}
+
+}  // namespace ferrite

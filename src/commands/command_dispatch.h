@@ -1,0 +1,21 @@
+// Runs one request with the checks Redis makes before a command, in Redis's order:
+// unknown command or subcommand, arity, authentication; then the handler.
+#pragma once
+
+#include "commands/command_context.h"
+#include "commands/command_registry.h"
+
+namespace ferrite {
+
+struct DispatchResult {
+  const CommandSpec* command = nullptr;  // null when the name was unknown
+  bool rejected = false;                 // refused before the handler ran
+};
+
+DispatchResult DispatchCommand(const CommandRegistry& registry, CommandContext& ctx);
+
+// The reply to an unknown command, worded as Redis 7.0 words it:
+// "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
+std::string UnknownCommandError(std::span<const std::string_view> args);
+
+}  // namespace ferrite

@@ -1,0 +1,14 @@
+#include "commands/command_families.h"
+
+namespace ferrite {
+
+std::unique_ptr<CommandRegistry> BuildCommandRegistry() {
+  auto registry = std::make_unique<CommandRegistry>();
+  RegisterConnectionCommands(*registry);
+  RegisterClientCommands(*registry);
+  RegisterServerCommands(*registry);
+  RegisterIntrospectionCommands(*registry);
+  return registry;
+}
+
+}  // namespace ferrite

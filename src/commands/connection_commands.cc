@@ -1,0 +1,227 @@
+// Connection family: PING, ECHO, QUIT, RESET, HELLO, AUTH, SELECT.
+#include "commands/command_args.h"
+#include "commands/command_context.h"
+#include "commands/command_families.h"
+#include "commands/server_api.h"
+
+namespace ferrite {
+namespace {
+
+constexpr std::string_view kServerName = "redis";
+
+void CmdPing(CommandContext& ctx) {
+  if (ctx.args.size() > 2) {
+    ctx.reply.Error(WrongArityError("ping"));
+  } else if (ctx.args.size() == 1) {
+    ctx.reply.SimpleString("PONG");
+  } else {
+    ctx.reply.Bulk(ctx.args[1]);
+  }
+}
+
+void CmdEcho(CommandContext& ctx) { ctx.reply.Bulk(ctx.args[1]); }
+
+void CmdQuit(CommandContext& ctx) {
+  ctx.reply.Ok();
+  ctx.session.close_after_reply = true;
+}
+
+void CmdReset(CommandContext& ctx) {
+  ClientSession& session = ctx.session;
+  session.db = 0;
+  session.resp_version = 2;
+  ctx.reply.set_resp_version(2);
+  session.name.clear();
+  session.reply_off = session.reply_skip = session.reply_skip_next = false;
+  ctx.reply.set_muted(false);
+  session.authenticated = !ctx.server.PasswordRequired();
+  ctx.reply.SimpleString("RESET");
+}
+
+void CmdHello(CommandContext& ctx) {
+  int64_t version = 0;
+  size_t next = 1;
+  if (ctx.args.size() >= 2) {
+    auto parsed = ParseIntOrReply(ctx.reply, ctx.args[next++],
+                                  "ERR Protocol version is not an integer or out of range");
+    if (!parsed) return;
+    if (*parsed < 2 || *parsed > 3) {
+      ctx.reply.Error("NOPROTO unsupported protocol version");
+      return;
+    }
+    version = *parsed;
+  }
+
+  std::optional<std::string_view> user, password, name;
+  for (size_t i = next; i < ctx.args.size(); ++i) {
+    size_t more = ctx.args.size() - 1 - i;
+    if (IsKeyword(ctx.args[i], "AUTH") && more >= 2) {
+      user = ctx.args[i + 1];
+      password = ctx.args[i + 2];
+      i += 2;
+    } else if (IsKeyword(ctx.args[i], "SETNAME") && more >= 1) {
+      name = ctx.args[i + 1];
+      i += 1;
+    } else {
+      std::string_view option = ctx.args[i];
+      option = option.substr(0, option.find('\0'));
+      ctx.reply.Error("ERR Syntax error in HELLO option '" + std::string(option) + "'");
+      return;
+    }
+  }
+
+  if (user) {
+    if (!ctx.server.CheckPassword(*user, *password)) {
+      ctx.reply.Error(kErrWrongPass);
+      return;
+    }
+    ctx.session.authenticated = true;
+  }
+  if (!ctx.session.authenticated) {
+    ctx.reply.Error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+        "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
+        "select the RESP protocol version at the same time");
+    return;
+  }
+  if (name) {
+    if (!IsValidClientName(*name)) {
+      ctx.reply.Error(kErrBadClientName);
+      return;
+    }
+    ctx.session.name.assign(*name);  // an empty name clears it
+  }
+  if (version != 0) {
+    ctx.session.resp_version = static_cast<int>(version);
+    ctx.reply.set_resp_version(static_cast<int>(version));
+  }
+
+  protocol::ReplyBuilder& r = ctx.reply;
+  r.MapHeader(7);
+  r.Bulk("server");
+  r.Bulk(kServerName);
+  r.Bulk("version");
+  r.Bulk(kRedisCompatibleVersion);
+  r.Bulk("proto");
+  r.Integer(ctx.session.resp_version);
+  r.Bulk("id");
+  r.Integer(static_cast<int64_t>(ctx.session.id));
+  r.Bulk("mode");
+  r.Bulk("standalone");
+  r.Bulk("role");
+  r.Bulk("master");
+  r.Bulk("modules");
+  r.ArrayHeader(0);
+}
+
+void CmdAuth(CommandContext& ctx) {
+  if (ctx.args.size() > 3) {
+    ctx.reply.Error(kErrSyntax);
+    return;
+  }
+  std::string_view user = "default";
+  std::string_view password;
+  if (ctx.args.size() == 2) {
+    if (!ctx.server.PasswordRequired()) {
+      ctx.reply.Error(
+          "ERR AUTH <password> called without any password configured for the default user. "
+          "Are you sure your configuration is correct?");
+      return;
+    }
+    password = ctx.args[1];
+  } else {
+    user = ctx.args[1];
+    password = ctx.args[2];
+  }
+  if (!ctx.server.CheckPassword(user, password)) {
+    ctx.reply.Error(kErrWrongPass);
+    return;
+  }
+  ctx.session.authenticated = true;
+  ctx.reply.Ok();
+}
+
+void CmdSelect(CommandContext& ctx) {
+  auto index = ParseStrictInt64(ctx.args[1]);
+  if (!index || *index < INT32_MIN || *index > INT32_MAX) {
+    ctx.reply.Error(kErrNotInteger);
+    return;
+  }
+  if (*index < 0 || *index >= ctx.server.databases()) {
+    ctx.reply.Error(kErrDbIndex);
+    return;
+  }
+  ctx.session.db = static_cast<int>(*index);
+  ctx.reply.Ok();
+}
+
+constexpr uint32_t kHandshakeFlags =
+    kCmdNoscript | kCmdLoading | kCmdStale | kCmdFast | kCmdNoAuth | kCmdAllowBusy;
+constexpr uint32_t kConnectionCategories = kAclFast | kAclConnection;
+
+}  // namespace
+
+void RegisterConnectionCommands(CommandRegistry& registry) {
+  using A = ArgumentDoc;
+  registry.Register({.name = "ping",
+                     .arity = -1,
+                     .flags = kCmdFast,
+                     .categories = kConnectionCategories,
+                     .handler = CmdPing,
+                     .tips = {"request_policy:all_shards", "response_policy:all_succeeded"},
+                     .doc = {"Checks that the server answers, optionally echoing a message.",
+                             "1.0.0", "connection", "O(1)",
+                             {{"message", "string", {}, A::kOptional}}}});
+  registry.Register({.name = "echo",
+                     .arity = 2,
+                     .flags = kCmdLoading | kCmdStale | kCmdFast,
+                     .categories = kConnectionCategories,
+                     .handler = CmdEcho,
+                     .doc = {"Returns its argument.", "1.0.0", "connection", "O(1)",
+                             {{"message", "string"}}}});
+  registry.Register({.name = "quit",
+                     .arity = -1,
+                     .flags = kHandshakeFlags,
+                     .categories = kConnectionCategories,
+                     .handler = CmdQuit,
+                     .doc = {"Closes the connection after replying.", "1.0.0", "connection",
+                             "O(1)", {}}});
+  registry.Register({.name = "reset",
+                     .arity = 1,
+                     .flags = kHandshakeFlags,
+                     .categories = kConnectionCategories,
+                     .handler = CmdReset,
+                     .doc = {"Returns the connection to its initial state.", "6.2.0",
+                             "connection", "O(1)", {}}});
+  registry.Register(
+      {.name = "hello",
+       .arity = -1,
+       .flags = kHandshakeFlags,
+       .categories = kConnectionCategories,
+       .handler = CmdHello,
+       .doc = {"Chooses the protocol version and reports the connection's context.", "6.0.0",
+               "connection", "O(1)",
+               {{"arguments", "block", {}, A::kOptional,
+                 {{"protover", "integer"},
+                  {"username_password", "block", "AUTH", A::kOptional,
+                   {{"username", "string"}, {"password", "string"}}},
+                  {"clientname", "string", "SETNAME", A::kOptional}}}}}});
+  registry.Register({.name = "auth",
+                     .arity = -2,
+                     .flags = kHandshakeFlags,
+                     .categories = kConnectionCategories,
+                     .handler = CmdAuth,
+                     .doc = {"Authenticates the connection.", "1.0.0", "connection",
+                             "O(N) where N is the number of passwords defined for the user",
+                             {{"username", "string", {}, A::kOptional, {}, "6.0.0"},
+                              {"password", "string"}}}});
+  registry.Register({.name = "select",
+                     .arity = 2,
+                     .flags = kCmdLoading | kCmdStale | kCmdFast,
+                     .categories = kConnectionCategories,
+                     .handler = CmdSelect,
+                     .doc = {"Changes the selected database.", "1.0.0", "connection", "O(1)",
+                             {{"index", "integer"}}}});
+}
+
+}  // namespace ferrite

@@ -1,0 +1,79 @@
+// The server-wide services commands use: configuration, INFO, the client list,
+// shutdown. Implemented by the server layer (one instance per event-loop thread, so
+// that asynchronous answers come back to the caller's thread); declared here so that
+// commands never include server code. A coarse seam, called by slow commands only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ferrite/status.h"
+
+namespace ferrite {
+
+class CommandRegistry;
+
+enum class ClientType : uint8_t { kNormal, kMaster, kReplica, kPubsub };
+
+// Which clients CLIENT LIST / CLIENT KILL select; every field set must match.
+struct ClientFilter {
+  std::vector<uint64_t> ids;  // empty: any
+  std::optional<std::string> addr;
+  std::optional<std::string> laddr;
+  std::optional<std::string> user;
+  std::optional<ClientType> type;
+  std::optional<uint64_t> skip_id;  // CLIENT KILL ... SKIPME yes
+};
+
+struct ShutdownRequest {
+  bool save = false;
+  bool nosave = false;
+  bool now = false;
+  bool force = false;
+};
+
+using ConfigPairs = std::vector<std::pair<std::string, std::string>>;
+
+class ServerApi {
+ public:
+  virtual ~ServerApi() = default;
+
+  virtual const CommandRegistry& commands() const = 0;
+  virtual int databases() const = 0;
+
+  // True when `requirepass` is set: new clients start unauthenticated.
+  virtual bool PasswordRequired() const = 0;
+  // Checks a user/password pair. Only the "default" user exists.
+  virtual bool CheckPassword(std::string_view user, std::string_view password) const = 0;
+
+  // CONFIG GET: parameters whose names match any of the glob patterns.
+  virtual ConfigPairs ConfigGet(std::span<const std::string_view> patterns) const = 0;
+  // CONFIG SET: validates every pair, then applies them all or none. `done` receives
+  // the outcome (an error's message is the reply text) on the caller's thread, once
+  // every thread uses the new values.
+  virtual void ConfigSet(ConfigPairs changes, std::function<void(Status)> done) = 0;
+  virtual void ResetStats() = 0;
+
+  // INFO text for the given section names (empty: the default sections).
+  virtual std::string Info(std::span<const std::string_view> sections) = 0;
+
+  // (id, CLIENT LIST line) of the matching clients on every thread, in no order.
+  virtual void ListClients(
+      ClientFilter filter,
+      std::function<void(std::vector<std::pair<uint64_t, std::string>>)> done) = 0;
+  // Closes matching clients on every thread; `done` gets how many were matched.
+  // The caller itself, if matched, is closed after its reply.
+  virtual void KillClients(ClientFilter filter, uint64_t caller_id,
+                           std::function<void(size_t)> done) = 0;
+
+  // Starts an orderly shutdown. An error explains a refusal.
+  virtual Status Shutdown(const ShutdownRequest& request) = 0;
+};
+
+}  // namespace ferrite

@@ -1,0 +1,235 @@
+#include "server/config_params.h"
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <set>
+#include <type_traits>
+#include <utility>
+
+#include "util/ascii.h"
+#include "util/glob_match.h"
+#include "util/logging.h"
+#include "util/memory_units.h"
+#include "util/strict_int.h"
+
+namespace ferrite {
+namespace {
+
+std::string RangeError(int64_t min, int64_t max) {
+  return "argument must be between " + std::to_string(min) + " and " + std::to_string(max) +
+         " inclusive";
+}
+
+template <auto Member>
+using MemberType = std::remove_reference_t<decltype(std::declval<ServerConfig&>().*Member)>;
+
+template <auto Member, int64_t kMin, int64_t kMax>
+std::string ParseInteger(ServerConfig& config, std::string_view value) {
+  auto number = ParseStrictInt64(value);
+  if (!number) return "argument couldn't be parsed into an integer";
+  if (*number < kMin || *number > kMax) return RangeError(kMin, kMax);
+  config.*Member = static_cast<MemberType<Member>>(*number);
+  return {};
+}
+
+template <auto Member>
+std::string FormatInteger(const ServerConfig& config) {
+  return std::to_string(config.*Member);
+}
+
+template <auto Member, int64_t kMin>
+std::string ParseMemory(ServerConfig& config, std::string_view value) {
+  auto bytes = ParseMemoryAmount(value);
+  if (!bytes) return "argument must be a memory value";
+  if (*bytes < static_cast<uint64_t>(kMin) || *bytes > static_cast<uint64_t>(LLONG_MAX)) {
+    return RangeError(kMin, LLONG_MAX);
+  }
+  config.*Member = *bytes;
+  return {};
+}
+
+template <auto Member>
+std::string ParseString(ServerConfig& config, std::string_view value) {
+  config.*Member = std::string(value);
+  return {};
+}
+
+template <auto Member>
+std::string FormatString(const ServerConfig& config) {
+  return config.*Member;
+}
+
+template <auto Member>
+std::string ParseYesNo(ServerConfig& config, std::string_view value) {
+  if (EqualsIgnoreCase(value, "yes")) {
+    config.*Member = true;
+  } else if (EqualsIgnoreCase(value, "no")) {
+    config.*Member = false;
+  } else {
+    return "argument must be 'yes' or 'no'";
+  }
+  return {};
+}
+
+template <auto Member>
+std::string FormatYesNo(const ServerConfig& config) {
+  return config.*Member ? "yes" : "no";
+}
+
+std::string ParseBind(ServerConfig& config, std::string_view value) {
+  std::vector<std::string> addresses;
+  size_t pos = 0;
+  while (pos < value.size()) {
+    size_t end = value.find(' ', pos);
+    if (end == std::string_view::npos) end = value.size();
+    if (end > pos) addresses.emplace_back(value.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  if (addresses.empty()) return "bind needs at least one address";
+  if (addresses.size() > 16) return "Too many bind addresses specified.";
+  config.bind = std::move(addresses);
+  return {};
+}
+
+std::string FormatBind(const ServerConfig& config) {
+  std::string out;
+  for (const std::string& address : config.bind) {
+    if (!out.empty()) out += ' ';
+    out += address;
+  }
+  return out;
+}
+
+std::string ParseLogLevel(ServerConfig& config, std::string_view value) {
+  std::string lower(value);
+  for (char& c : lower) c = AsciiLower(c);
+  if (!IsValidLogLevel(lower)) {
+    return "argument(s) must be one of the following: debug, verbose, notice, warning";
+  }
+  config.loglevel = lower;
+  return {};
+}
+
+std::string ParseOutputLimits(ServerConfig& config, std::string_view value) {
+  return ParseOutputBufferLimits(value, config.output_buffer_limits);
+}
+
+std::string FormatOutputLimits(const ServerConfig& config) {
+  return FormatOutputBufferLimits(config.output_buffer_limits);
+}
+
+std::string ParseHz(ServerConfig& config, std::string_view value) {
+  std::string error = ParseInteger<&ServerConfig::hz, 0, INT_MAX>(config, value);
+  // As in Redis, out-of-range frequencies are clamped rather than refused.
+  if (error.empty()) config.hz = std::clamp(config.hz, 1, 500);
+  return error;
+}
+
+std::string ParseDir(ServerConfig& config, std::string_view value) {
+  if (value.empty()) return "dir can't be empty";
+  config.dir = std::string(value);
+  return {};
+}
+
+constexpr std::array<ConfigParam, 18> kParams = {{
+    {"bind", "addresses to listen on, separated by spaces", false, ParseBind, FormatBind},
+    {"port", "TCP port to listen on", false, ParseInteger<&ServerConfig::port, 0, 65535>,
+     FormatInteger<&ServerConfig::port>},
+    {"tcp-backlog", "listen() backlog", false,
+     ParseInteger<&ServerConfig::tcp_backlog, 0, INT_MAX>,
+     FormatInteger<&ServerConfig::tcp_backlog>},
+    {"maxclients", "most simultaneous clients", true,
+     ParseInteger<&ServerConfig::maxclients, 1, UINT_MAX>,
+     FormatInteger<&ServerConfig::maxclients>},
+    {"timeout", "close clients idle this many seconds (0: never)", true,
+     ParseInteger<&ServerConfig::timeout_seconds, 0, INT_MAX>,
+     FormatInteger<&ServerConfig::timeout_seconds>},
+    {"tcp-keepalive", "TCP keepalive interval in seconds (0: off)", true,
+     ParseInteger<&ServerConfig::tcp_keepalive_seconds, 0, INT_MAX>,
+     FormatInteger<&ServerConfig::tcp_keepalive_seconds>},
+    {"requirepass", "password clients must AUTH with (empty: none)", true,
+     ParseString<&ServerConfig::requirepass>, FormatString<&ServerConfig::requirepass>},
+    {"databases", "number of databases", false,
+     ParseInteger<&ServerConfig::databases, 1, INT_MAX>,
+     FormatInteger<&ServerConfig::databases>},
+    {"client-query-buffer-limit", "largest query buffer of one client", true,
+     ParseMemory<&ServerConfig::client_query_buffer_limit, 1024 * 1024>,
+     FormatInteger<&ServerConfig::client_query_buffer_limit>},
+    {"proto-max-bulk-len", "largest single request argument", true,
+     ParseMemory<&ServerConfig::proto_max_bulk_len, 1024 * 1024>,
+     FormatInteger<&ServerConfig::proto_max_bulk_len>},
+    {"client-output-buffer-limit", "output buffer limits per client class", true,
+     ParseOutputLimits, FormatOutputLimits},
+    {"dir", "data directory", false, ParseDir, FormatString<&ServerConfig::dir>},
+    {"logfile", "log file (empty: standard output)", false, ParseString<&ServerConfig::logfile>,
+     FormatString<&ServerConfig::logfile>},
+    {"loglevel", "debug, verbose, notice or warning", true, ParseLogLevel,
+     FormatString<&ServerConfig::loglevel>},
+    {"threads", "event-loop threads (0: one per core)", false,
+     ParseInteger<&ServerConfig::threads, 0, 1024>, FormatInteger<&ServerConfig::threads>},
+    {"hz", "background task frequency", true, ParseHz, FormatInteger<&ServerConfig::hz>},
+    {"save", "snapshot rules (persistence is not available yet)", false,
+     ParseString<&ServerConfig::save>, FormatString<&ServerConfig::save>},
+    {"appendonly", "append-only file (persistence is not available yet)", false,
+     ParseYesNo<&ServerConfig::appendonly>, FormatYesNo<&ServerConfig::appendonly>},
+}};
+
+Status SetFailed(std::string_view name, std::string_view reason) {
+  std::string message = "ERR CONFIG SET failed (possibly related to argument '";
+  message += name;
+  message += "') - ";
+  message += reason;
+  return Status::InvalidArgument(std::move(message));
+}
+
+}  // namespace
+
+std::span<const ConfigParam> ConfigParams() { return kParams; }
+
+const ConfigParam* FindConfigParam(std::string_view name) {
+  for (const ConfigParam& param : ConfigParams()) {
+    if (EqualsIgnoreCase(param.name, name)) return &param;
+  }
+  return nullptr;
+}
+
+Status ApplyConfigChanges(ServerConfig& config, const ConfigPairs& changes, bool at_runtime) {
+  std::vector<const ConfigParam*> params;
+  std::set<const ConfigParam*> seen;
+  for (const auto& [name, value] : changes) {
+    const ConfigParam* param = FindConfigParam(name);
+    if (param == nullptr) {
+      return Status::InvalidArgument(
+          "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+    }
+    if (at_runtime && !param->mutable_at_runtime) {
+      return SetFailed(name, "can't set immutable config");
+    }
+    if (!seen.insert(param).second) return SetFailed(name, "duplicate parameter");
+    params.push_back(param);
+  }
+  ServerConfig updated = config;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    std::string error = params[i]->parse(updated, changes[i].second);
+    if (!error.empty()) return SetFailed(changes[i].first, error);
+  }
+  config = std::move(updated);
+  return Status::Ok();
+}
+
+ConfigPairs MatchConfigParams(const ServerConfig& config,
+                              std::span<const std::string_view> patterns) {
+  ConfigPairs out;
+  for (const ConfigParam& param : ConfigParams()) {
+    for (std::string_view pattern : patterns) {
+      if (GlobMatch(pattern, param.name, /*nocase=*/true)) {
+        out.emplace_back(std::string(param.name), param.format(config));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace ferrite

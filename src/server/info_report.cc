@@ -1,0 +1,255 @@
+#include "server/info_report.h"
+
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <array>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "commands/command_families.h"
+#include "server/event_loop.h"
+#include "server/server.h"
+#include "server/worker.h"
+#include "util/ascii.h"
+
+namespace ferrite {
+namespace {
+
+// Sections in the order Redis prints them.
+constexpr std::array<std::string_view, 8> kSectionOrder = {
+    "server", "clients", "stats", "replication", "cpu", "commandstats", "errorstats", "keyspace"};
+constexpr std::array<std::string_view, 7> kDefaultSections = {
+    "server", "clients", "stats", "replication", "cpu", "errorstats", "keyspace"};
+
+std::set<std::string> SelectSections(std::span<const std::string_view> requested) {
+  std::set<std::string> selected;
+  if (requested.empty()) {
+    selected.insert(kDefaultSections.begin(), kDefaultSections.end());
+    return selected;
+  }
+  for (std::string_view name : requested) {
+    std::string lower(name);
+    for (char& c : lower) c = AsciiLower(c);
+    if (lower == "all" || lower == "everything") {
+      selected.insert(kSectionOrder.begin(), kSectionOrder.end());
+    } else if (lower == "default") {
+      selected.insert(kDefaultSections.begin(), kDefaultSections.end());
+    } else {
+      selected.insert(lower);
+    }
+  }
+  return selected;
+}
+
+uint64_t Sum(const Server& server, const Counter WorkerStats::*counter) {
+  uint64_t total = 0;
+  for (size_t i = 0; i < server.worker_count(); ++i) total += (server.worker(i).stats().*counter).Get();
+  return total;
+}
+
+uint64_t Max(const Server& server, const Counter WorkerStats::*counter) {
+  uint64_t peak = 0;
+  for (size_t i = 0; i < server.worker_count(); ++i) {
+    peak = std::max(peak, (server.worker(i).stats().*counter).Get());
+  }
+  return peak;
+}
+
+void AppendServer(std::string& out, const Server& server, const ServerConfig& config) {
+  struct utsname name;
+  uname(&name);
+  struct timeval now;
+  gettimeofday(&now, nullptr);
+  const ServerIdentity& identity = server.identity();
+  int64_t uptime_s = (EventLoop::MonotonicMs() - identity.start_monotonic_ms) / 1000;
+  fmt::format_to(std::back_inserter(out),
+                 "# Server\r\n"
+                 "redis_version:{}\r\n"
+                 "redis_git_sha1:00000000\r\n"
+                 "redis_git_dirty:0\r\n"
+                 "redis_build_id:0\r\n"
+                 "redis_mode:standalone\r\n"
+                 "ferrite_version:{}\r\n"
+                 "os:{} {} {}\r\n"
+                 "arch_bits:{}\r\n"
+                 "monotonic_clock:POSIX clock_gettime\r\n"
+                 "multiplexing_api:epoll\r\n"
+                 "atomicvar_api:c11-builtin\r\n"
+                 "gcc_version:{}.{}.{}\r\n"
+                 "process_id:{}\r\n"
+                 "process_supervised:no\r\n"
+                 "run_id:{}\r\n"
+                 "tcp_port:{}\r\n"
+                 "server_time_usec:{}\r\n"
+                 "uptime_in_seconds:{}\r\n"
+                 "uptime_in_days:{}\r\n"
+                 "hz:{}\r\n"
+                 "configured_hz:{}\r\n"
+                 "lru_clock:{}\r\n"
+                 "executable:{}\r\n"
+                 "config_file:{}\r\n"
+                 "io_threads_active:0\r\n"
+                 "threads:{}\r\n",
+                 kRedisCompatibleVersion, FERRITE_VERSION, name.sysname, name.release,
+                 name.machine, sizeof(void*) * 8, __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,
+                 getpid(), identity.run_id, server.port(),
+                 static_cast<int64_t>(now.tv_sec) * 1'000'000 + now.tv_usec, uptime_s,
+                 uptime_s / 86400, config.hz, config.hz, (now.tv_sec) & ((1 << 24) - 1),
+                 identity.executable, config.config_file, server.worker_count());
+}
+
+void AppendClients(std::string& out, const Server& server, const ServerConfig& config) {
+  fmt::format_to(std::back_inserter(out),
+                 "# Clients\r\n"
+                 "connected_clients:{}\r\n"
+                 "cluster_connections:0\r\n"
+                 "maxclients:{}\r\n"
+                 "client_recent_max_input_buffer:{}\r\n"
+                 "client_recent_max_output_buffer:{}\r\n"
+                 "blocked_clients:0\r\n"
+                 "tracking_clients:0\r\n"
+                 "clients_in_timeout_table:0\r\n",
+                 server.connected_clients(), config.maxclients,
+                 Max(server, &WorkerStats::recent_max_input_buffer),
+                 Max(server, &WorkerStats::recent_max_output_buffer));
+}
+
+void AppendStats(std::string& out, const Server& server) {
+  fmt::format_to(std::back_inserter(out),
+                 "# Stats\r\n"
+                 "total_connections_received:{}\r\n"
+                 "total_commands_processed:{}\r\n"
+                 "instantaneous_ops_per_sec:{}\r\n"
+                 "total_net_input_bytes:{}\r\n"
+                 "total_net_output_bytes:{}\r\n"
+                 "total_net_repl_input_bytes:0\r\n"
+                 "total_net_repl_output_bytes:0\r\n"
+                 "instantaneous_input_kbps:{:.2f}\r\n"
+                 "instantaneous_output_kbps:{:.2f}\r\n"
+                 "instantaneous_input_repl_kbps:0.00\r\n"
+                 "instantaneous_output_repl_kbps:0.00\r\n"
+                 "rejected_connections:{}\r\n"
+                 "sync_full:0\r\n"
+                 "sync_partial_ok:0\r\n"
+                 "sync_partial_err:0\r\n"
+                 "expired_keys:0\r\n"
+                 "expired_stale_perc:0.00\r\n"
+                 "expired_time_cap_reached_count:0\r\n"
+                 "evicted_keys:0\r\n"
+                 "evicted_clients:0\r\n"
+                 "keyspace_hits:0\r\n"
+                 "keyspace_misses:0\r\n"
+                 "pubsub_channels:0\r\n"
+                 "pubsub_patterns:0\r\n"
+                 "pubsubshard_channels:0\r\n"
+                 "total_forks:0\r\n"
+                 "unexpected_error_replies:0\r\n"
+                 "total_error_replies:{}\r\n"
+                 "total_reads_processed:{}\r\n"
+                 "total_writes_processed:{}\r\n"
+                 "io_threaded_reads_processed:0\r\n"
+                 "io_threaded_writes_processed:0\r\n",
+                 Sum(server, &WorkerStats::connections_received),
+                 Sum(server, &WorkerStats::commands_processed),
+                 static_cast<int64_t>(server.ops_per_second() + 0.5),
+                 Sum(server, &WorkerStats::net_input_bytes),
+                 Sum(server, &WorkerStats::net_output_bytes),
+                 server.input_bytes_per_second() / 1024, server.output_bytes_per_second() / 1024,
+                 Sum(server, &WorkerStats::rejected_connections),
+                 Sum(server, &WorkerStats::error_replies),
+                 Sum(server, &WorkerStats::reads_processed),
+                 Sum(server, &WorkerStats::writes_processed));
+}
+
+void AppendReplication(std::string& out, const Server& server) {
+  fmt::format_to(std::back_inserter(out),
+                 "# Replication\r\n"
+                 "role:master\r\n"
+                 "connected_slaves:0\r\n"
+                 "master_failover_state:no-failover\r\n"
+                 "master_replid:{}\r\n"
+                 "master_replid2:0000000000000000000000000000000000000000\r\n"
+                 "master_repl_offset:0\r\n"
+                 "second_repl_offset:-1\r\n"
+                 "repl_backlog_active:0\r\n"
+                 "repl_backlog_size:0\r\n"
+                 "repl_backlog_first_byte_offset:0\r\n"
+                 "repl_backlog_histlen:0\r\n",
+                 server.identity().run_id);
+}
+
+void AppendCpu(std::string& out) {
+  struct rusage self, children;
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  auto seconds = [](const struct timeval& tv) {
+    return fmt::format("{}.{:06}", tv.tv_sec, tv.tv_usec);
+  };
+  fmt::format_to(std::back_inserter(out),
+                 "# CPU\r\n"
+                 "used_cpu_sys:{}\r\n"
+                 "used_cpu_user:{}\r\n"
+                 "used_cpu_sys_children:{}\r\n"
+                 "used_cpu_user_children:{}\r\n",
+                 seconds(self.ru_stime), seconds(self.ru_utime), seconds(children.ru_stime),
+                 seconds(children.ru_utime));
+}
+
+void AppendCommandStats(std::string& out, const Server& server) {
+  out += "# Commandstats\r\n";
+  for (const CommandSpec* command : server.commands().all_specs()) {
+    uint64_t calls = 0, usec = 0, rejected = 0, failed = 0;
+    for (size_t i = 0; i < server.worker_count(); ++i) {
+      const CommandCounters& counters = server.worker(i).stats().command(command->index);
+      calls += counters.calls.Get();
+      usec += counters.usec.Get();
+      rejected += counters.rejected_calls.Get();
+      failed += counters.failed_calls.Get();
+    }
+    if (calls == 0 && rejected == 0 && failed == 0) continue;
+    double per_call = calls == 0 ? 0.0 : static_cast<double>(usec) / static_cast<double>(calls);
+    fmt::format_to(std::back_inserter(out),
+                   "cmdstat_{}:calls={},usec={},usec_per_call={:.2f},rejected_calls={},"
+                   "failed_calls={}\r\n",
+                   command->full_name, calls, usec, per_call, rejected, failed);
+  }
+}
+
+void AppendErrorStats(std::string& out, const Server& server) {
+  out += "# Errorstats\r\n";
+  std::map<std::string, uint64_t> totals;
+  for (size_t i = 0; i < server.worker_count(); ++i) {
+    for (const auto& [code, count] : server.worker(i).stats().ErrorCodes()) totals[code] += count;
+  }
+  for (const auto& [code, count] : totals) {
+    fmt::format_to(std::back_inserter(out), "errorstat_{}:count={}\r\n", code, count);
+  }
+}
+
+}  // namespace
+
+std::string BuildInfoReport(const Server& server, std::span<const std::string_view> sections) {
+  std::set<std::string> selected = SelectSections(sections);
+  std::shared_ptr<const ServerConfig> config = server.config();
+  std::string out;
+  for (std::string_view section : kSectionOrder) {
+    if (!selected.contains(std::string(section))) continue;
+    if (!out.empty()) out += "\r\n";
+    if (section == "server") AppendServer(out, server, *config);
+    if (section == "clients") AppendClients(out, server, *config);
+    if (section == "stats") AppendStats(out, server);
+    if (section == "replication") AppendReplication(out, server);
+    if (section == "cpu") AppendCpu(out);
+    if (section == "commandstats") AppendCommandStats(out, server);
+    if (section == "errorstats") AppendErrorStats(out, server);
+    if (section == "keyspace") out += "# Keyspace\r\n";
+  }
+  return out;
+}
+
+}  // namespace ferrite

@@ -1,0 +1,223 @@
+#include "server/server.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "commands/command_families.h"
+#include "server/config_params.h"
+#include "server/event_loop.h"
+#include "server/listener.h"
+#include "server/worker.h"
+#include "util/logging.h"
+
+namespace ferrite {
+namespace {
+
+std::string RandomHex(size_t length) {
+  std::random_device device;
+  std::mt19937_64 generator((static_cast<uint64_t>(device()) << 32) ^ device());
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(length, '0');
+  for (char& c : out) c = kDigits[generator() & 15];
+  return out;
+}
+
+int64_t UnixMs() {
+  struct timeval now;
+  gettimeofday(&now, nullptr);
+  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_usec / 1000;
+}
+
+}  // namespace
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+int64_t RaiseOpenFilesLimit(int64_t maxclients, int reserved_fds) {
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return maxclients;
+  rlim_t wanted = static_cast<rlim_t>(maxclients) + static_cast<rlim_t>(reserved_fds);
+  if (limit.rlim_cur >= wanted) return maxclients;
+  rlim_t target = std::min(wanted, limit.rlim_max);
+  struct rlimit raised = {target, limit.rlim_max};
+  if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit.rlim_cur = target;
+  if (limit.rlim_cur >= wanted) return maxclients;
+  int64_t possible = static_cast<int64_t>(limit.rlim_cur) - reserved_fds;
+  return std::max<int64_t>(possible, 1);
+}
+
+Server::Server(ServerConfig config)
+    : commands_(BuildCommandRegistry()),
+      config_(std::make_shared<const ServerConfig>(std::move(config))) {
+  identity_.run_id = RandomHex(40);
+  identity_.start_unix_ms = UnixMs();
+  identity_.start_monotonic_ms = EventLoop::MonotonicMs();
+  std::error_code error;
+  identity_.executable = std::filesystem::read_symlink("/proc/self/exe", error).string();
+
+  shutdown_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (shutdown_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+
+  int threads = config_->threads;
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>(*this, i));
+}
+
+Server::~Server() {
+  Stop();
+  close(shutdown_fd_);
+}
+
+std::shared_ptr<const ServerConfig> Server::config() const {
+  std::lock_guard<std::mutex> lock(config_mutex_);
+  return config_;
+}
+
+Status Server::Start() {
+  std::shared_ptr<const ServerConfig> config = this->config();
+  listener_ = std::make_unique<Listener>(*this, *workers_[0]);
+  Status status = listener_->Bind(config->bind, config->port, config->tcp_backlog);
+  if (!status.ok()) return status;
+  bound_port_ = listener_->port();
+  listener_->Start();
+  for (auto& worker : workers_) {
+    threads_.emplace_back([w = worker.get()] { w->Run(); });
+  }
+  return Status::Ok();
+}
+
+void Server::WaitForShutdown() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  struct pollfd fds[2] = {{shutdown_fd_, POLLIN, 0}, {signal_fd, POLLIN, 0}};
+  while (true) {
+    int ready = poll(fds, signal_fd >= 0 ? 2 : 1, -1);
+    if (ready < 0 && errno == EINTR) continue;
+    if (fds[0].revents & POLLIN) {
+      std::lock_guard<std::mutex> lock(shutdown_mutex_);
+      spdlog::warn("{}", shutdown_reason_);
+      break;
+    }
+    if (signal_fd >= 0 && (fds[1].revents & POLLIN)) {
+      struct signalfd_siginfo info;
+      if (read(signal_fd, &info, sizeof(info)) == sizeof(info)) {
+        spdlog::warn("Received {} scheduling shutdown...",
+                     info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+      }
+      break;
+    }
+  }
+  if (signal_fd >= 0) close(signal_fd);
+}
+
+void Server::RequestShutdown(std::string reason) {
+  {
+    std::lock_guard<std::mutex> lock(shutdown_mutex_);
+    shutdown_reason_ = std::move(reason);
+  }
+  uint64_t one = 1;
+  [[maybe_unused]] ssize_t written = write(shutdown_fd_, &one, sizeof(one));
+}
+
+void Server::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (listener_) {
+    // The listener lives on worker 0's loop: close it there, before the loop ends.
+    workers_[0]->loop().Post([this] { listener_->Close(); });
+  }
+  for (auto& worker : workers_) {
+    worker->loop().Post([w = worker.get()] { w->CloseAllConnections(); });
+    worker->loop().Stop();
+  }
+  for (std::thread& thread : threads_) thread.join();
+  threads_.clear();
+  if (listener_) listener_->Close();  // if the workers never ran
+}
+
+Worker& Server::PickWorkerForConnection() {
+  return *workers_[next_worker_.fetch_add(1, std::memory_order_relaxed) % workers_.size()];
+}
+
+void Server::PostToWorker(size_t index, std::function<void()> task) {
+  workers_[index]->loop().Post(std::move(task));
+}
+
+void Server::PostToOrigin(Worker& origin, std::function<void()> task) {
+  origin.loop().Post(std::move(task));
+}
+
+void Server::ChangeConfig(ConfigPairs changes, Worker& origin, std::function<void(Status)> done) {
+  std::shared_ptr<const ServerConfig> installed;
+  {
+    std::lock_guard<std::mutex> lock(config_mutex_);
+    ServerConfig updated = *config_;
+    Status status = ApplyConfigChanges(updated, changes, /*at_runtime=*/true);
+    if (status.ok() && updated.maxclients > config_->maxclients) {
+      int64_t possible = RaiseOpenFilesLimit(updated.maxclients, 32 + 4 * static_cast<int>(workers_.size()));
+      if (possible < updated.maxclients) {
+        status = Status::InvalidArgument(
+            "ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating "
+            "system is not able to handle the specified number of clients, try with " +
+            std::to_string(possible));
+      }
+    }
+    if (!status.ok()) {
+      done(std::move(status));
+      return;
+    }
+    if (updated.loglevel != config_->loglevel) SetLogLevel(updated.loglevel);
+    updated.version = config_->version + 1;
+    config_ = std::make_shared<const ServerConfig>(std::move(updated));
+    installed = config_;
+  }
+  // Only report success once every thread enforces the new values.
+  Gather<bool>(
+      origin,
+      [installed](Worker& worker) {
+        worker.InstallConfig(installed);
+        return true;
+      },
+      [done = std::move(done)](std::vector<bool>) { done(Status::Ok()); });
+}
+
+void Server::SampleMetrics(int64_t now_ms) {
+  uint64_t ops = 0, input = 0, output = 0;
+  for (const auto& worker : workers_) {
+    ops += worker->stats().commands_processed.Get();
+    input += worker->stats().net_input_bytes.Get();
+    output += worker->stats().net_output_bytes.Get();
+  }
+  ops_rate_.Sample(now_ms, ops);
+  input_rate_.Sample(now_ms, input);
+  output_rate_.Sample(now_ms, output);
+}
+
+void Server::ResetStats() {
+  for (auto& worker : workers_) worker->stats().Reset();
+}
+
+}  // namespace ferrite

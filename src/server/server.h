@@ -1,0 +1,146 @@
+// The server: its worker threads, listening sockets, the master copy of the
+// configuration and what every thread shares (client ids and count, identity).
+// Started and stopped from the main thread; shared parts are safe from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "commands/command_registry.h"
+#include "commands/server_api.h"
+#include "ferrite/status.h"
+#include "server/server_config.h"
+#include "server/server_stats.h"
+
+namespace ferrite {
+
+class Listener;
+class Worker;
+
+// Facts about the running process, for INFO server.
+struct ServerIdentity {
+  std::string run_id;  // 40 random hex digits, new at each start
+  int64_t start_unix_ms = 0;
+  int64_t start_monotonic_ms = 0;
+  std::string executable;
+};
+
+class Server {
+ public:
+  explicit Server(ServerConfig config);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening sockets and starts the worker threads. Startup only.
+  Status Start();
+  // Blocks until SIGINT or SIGTERM arrives or RequestShutdown() is called. The signals
+  // must be blocked in every thread beforehand (BlockShutdownSignals).
+  void WaitForShutdown();
+  // Any thread: makes WaitForShutdown() return.
+  void RequestShutdown(std::string reason);
+  // Closes the listeners and every connection, and joins the workers.
+  void Stop();
+
+  // The TCP port actually bound (differs from the configured one when that is 0).
+  int port() const { return bound_port_; }
+
+  const CommandRegistry& commands() const { return *commands_; }
+  const ServerIdentity& identity() const { return identity_; }
+  std::shared_ptr<const ServerConfig> config() const;
+  // CONFIG SET: validates and applies `changes`, then installs the new configuration
+  // on every worker; `done` runs on `origin`'s thread after all have it.
+  void ChangeConfig(ConfigPairs changes, Worker& origin, std::function<void(Status)> done);
+  void ResetStats();
+
+  size_t worker_count() const { return workers_.size(); }
+  Worker& worker(size_t index) { return *workers_[index]; }
+  const Worker& worker(size_t index) const { return *workers_[index]; }
+  // Round-robin choice of the worker a new connection goes to.
+  Worker& PickWorkerForConnection();
+
+  // Called by worker 0's cron: samples the totals behind INFO's instantaneous rates.
+  void SampleMetrics(int64_t now_ms);
+  double ops_per_second() const { return ops_rate_.PerSecond(); }
+  double input_bytes_per_second() const { return input_rate_.PerSecond(); }
+  double output_bytes_per_second() const { return output_rate_.PerSecond(); }
+
+  uint64_t NextClientId() { return next_client_id_.fetch_add(1, std::memory_order_relaxed); }
+  int64_t connected_clients() const { return connected_clients_.load(std::memory_order_relaxed); }
+  void ClientConnected() { connected_clients_.fetch_add(1, std::memory_order_relaxed); }
+  void ClientDisconnected() { connected_clients_.fetch_sub(1, std::memory_order_relaxed); }
+
+  // Runs `per_worker` on every worker's thread and hands the results, in worker
+  // order, to `done` on `origin`'s thread.
+  template <typename T>
+  void Gather(Worker& origin, std::function<T(Worker&)> per_worker,
+              std::function<void(std::vector<T>)> done);
+
+ private:
+  void PostToWorker(size_t index, std::function<void()> task);
+  void PostToOrigin(Worker& origin, std::function<void()> task);
+
+  std::unique_ptr<CommandRegistry> commands_;
+  ServerIdentity identity_;
+
+  mutable std::mutex config_mutex_;
+  std::shared_ptr<const ServerConfig> config_;  // guarded by config_mutex_
+
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+  std::unique_ptr<Listener> listener_;
+  int bound_port_ = 0;
+  std::atomic<uint64_t> next_worker_{0};
+  std::atomic<uint64_t> next_client_id_{1};
+  std::atomic<int64_t> connected_clients_{0};
+
+  RateSampler ops_rate_;
+  RateSampler input_rate_;
+  RateSampler output_rate_;
+
+  int shutdown_fd_ = -1;  // eventfd written by RequestShutdown
+  std::mutex shutdown_mutex_;
+  std::string shutdown_reason_;  // guarded by shutdown_mutex_
+  bool stopped_ = false;
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread (and the threads it creates later),
+// so that Server::WaitForShutdown receives them, and ignores SIGPIPE.
+void BlockShutdownSignals();
+
+// Raises the open-files limit so that `maxclients` clients fit. Returns how many
+// clients the limit allows (maxclients itself when it could be raised far enough).
+int64_t RaiseOpenFilesLimit(int64_t maxclients, int reserved_fds);
+
+template <typename T>
+void Server::Gather(Worker& origin, std::function<T(Worker&)> per_worker,
+                    std::function<void(std::vector<T>)> done) {
+  struct State {
+    std::mutex mutex;
+    std::vector<T> results;
+    size_t remaining;
+    std::function<void(std::vector<T>)> done;
+  };
+  auto state = std::make_shared<State>();
+  state->results.resize(workers_.size());
+  state->remaining = workers_.size();
+  state->done = std::move(done);
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    PostToWorker(i, [this, i, state, per_worker, &origin] {
+      T result = per_worker(*workers_[i]);
+      std::lock_guard<std::mutex> lock(state->mutex);
+      state->results[i] = std::move(result);
+      if (--state->remaining == 0) {
+        PostToOrigin(origin, [state] { state->done(std::move(state->results)); });
+      }
+    });
+  }
+}
+
+}  // namespace ferrite

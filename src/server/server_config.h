@@ -1,0 +1,59 @@
+// The server's settings, typed. Filled at startup from defaults, the TOML file and the
+// command line (config_loader), changed at run time by CONFIG SET (config_params);
+// every worker thread reads its own immutable snapshot.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ferrite {
+
+struct OutputBufferLimit {
+  uint64_t hard_bytes = 0;  // 0: no limit
+  uint64_t soft_bytes = 0;  // 0: no limit
+  int64_t soft_seconds = 0;
+};
+
+// Redis's client-output-buffer-limit classes.
+struct OutputBufferLimits {
+  OutputBufferLimit normal{0, 0, 0};
+  OutputBufferLimit replica{256ull << 20, 64ull << 20, 60};
+  OutputBufferLimit pubsub{32ull << 20, 8ull << 20, 60};
+};
+
+struct ServerConfig {
+  std::vector<std::string> bind = {"127.0.0.1"};
+  int port = 6379;
+  int tcp_backlog = 511;
+  int64_t maxclients = 10000;
+  int64_t timeout_seconds = 0;  // idle clients are closed after this long; 0: never
+  int64_t tcp_keepalive_seconds = 300;
+  std::string requirepass;
+  int databases = 16;
+  uint64_t client_query_buffer_limit = 1ull << 30;
+  uint64_t proto_max_bulk_len = 512ull << 20;
+  OutputBufferLimits output_buffer_limits;
+  std::string dir = "./data";
+  std::string logfile;  // empty: standard output
+  std::string loglevel = "notice";
+  int threads = 0;  // 0: one per core
+  int hz = 10;
+  // Persistence arrives with the AOF and checkpoints; until then these report the
+  // truth (nothing is saved) and cannot be changed.
+  std::string save;
+  bool appendonly = false;
+
+  // Not settable: where the configuration came from, for INFO.
+  std::string config_file;
+  // Bumped by every CONFIG SET, so workers can ignore a snapshot older than theirs.
+  uint64_t version = 0;
+};
+
+// "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
+std::string FormatOutputBufferLimits(const OutputBufferLimits& limits);
+// Parses Redis's syntax (classes may be partial; memory units allowed). Returns the
+// error message Redis would give, or an empty string on success.
+std::string ParseOutputBufferLimits(std::string_view text, OutputBufferLimits& limits);
+
+}  // namespace ferrite

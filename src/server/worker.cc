@@ -1,0 +1,171 @@
+#include "server/worker.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "server/config_params.h"
+#include "server/connection.h"
+#include "server/info_report.h"
+#include "server/server.h"
+
+namespace ferrite {
+namespace {
+
+// Per-client checks (idle timeout, output soft limit, buffer peaks) run this often.
+constexpr int64_t kClientsCronIntervalMs = 1000;
+
+}  // namespace
+
+Worker::Worker(Server& server, int index)
+    : server_(server),
+      index_(index),
+      stats_(server.commands().all_specs().size()),
+      config_(server.config()) {
+  loop_.SetBeforeSleep([this] { BeforeSleep(); });
+}
+
+Worker::~Worker() = default;
+
+void Worker::Run() {
+  loop_.RunAfter(1000 / config_->hz, [this] { Cron(); });
+  loop_.Run();
+}
+
+void Worker::BeforeSleep() {
+  // FlushOutput never adds to pending_writes_, so indexes stay valid.
+  for (size_t i = 0; i < pending_writes_.size(); ++i) pending_writes_[i]->FlushOutput();
+  pending_writes_.clear();
+  closed_.clear();
+}
+
+void Worker::Cron() {
+  int64_t now = loop_.now_ms();
+  if (now - last_clients_cron_ms_ >= kClientsCronIntervalMs) {
+    last_clients_cron_ms_ = now;
+    std::vector<Connection*> snapshot;
+    snapshot.reserve(connections_.size());
+    for (auto& [id, connection] : connections_) snapshot.push_back(connection.get());
+    // Cron() may close a connection, which moves it out of connections_.
+    for (Connection* connection : snapshot) connection->Cron(now);
+  }
+  if (index_ == 0) server_.SampleMetrics(now);
+  loop_.RunAfter(1000 / config_->hz, [this] { Cron(); });
+}
+
+void Worker::AdoptConnection(int fd, uint64_t id, std::string peer, std::string local) {
+  auto connection = std::make_unique<Connection>(*this, fd, id, std::move(peer), std::move(local));
+  Connection* raw = connection.get();
+  connections_.emplace(id, std::move(connection));
+  raw->Start();
+}
+
+void Worker::InstallConfig(std::shared_ptr<const ServerConfig> config) {
+  // Two CONFIG SETs from different threads may arrive in either order: keep the newer.
+  if (config->version > config_->version) config_ = std::move(config);
+}
+
+void Worker::OnConnectionClosed(Connection* connection) {
+  server_.ClientDisconnected();
+  auto it = connections_.find(connection->id());
+  if (it != connections_.end()) {
+    closed_.push_back(std::move(it->second));
+    connections_.erase(it);
+  }
+}
+
+void Worker::ResumeClient(uint64_t id, DeferredReply::Writer writer) {
+  auto it = connections_.find(id);
+  if (it != connections_.end()) it->second->Resume(std::move(writer));
+}
+
+std::vector<std::pair<uint64_t, std::string>> Worker::DescribeClients(
+    const ClientFilter& filter) const {
+  std::vector<std::pair<uint64_t, std::string>> out;
+  for (const auto& [id, connection] : connections_) {
+    if (connection->Matches(filter)) out.emplace_back(id, connection->Describe());
+  }
+  return out;
+}
+
+size_t Worker::KillMatchingClients(const ClientFilter& filter, uint64_t caller_id) {
+  std::vector<Connection*> matched;
+  for (auto& [id, connection] : connections_) {
+    if (connection->Matches(filter)) matched.push_back(connection.get());
+  }
+  for (Connection* connection : matched) connection->Kill(caller_id);
+  return matched.size();
+}
+
+void Worker::CloseAllConnections() {
+  std::vector<Connection*> all;
+  for (auto& [id, connection] : connections_) all.push_back(connection.get());
+  for (Connection* connection : all) connection->Close();
+  pending_writes_.clear();
+  closed_.clear();
+}
+
+const CommandRegistry& Worker::commands() const { return server_.commands(); }
+
+bool Worker::CheckPassword(std::string_view user, std::string_view password) const {
+  if (user != "default") return false;
+  const std::string& expected = config_->requirepass;
+  if (expected.empty()) return true;  // the default user needs no password
+  // Compare in time independent of where the first difference is.
+  unsigned char difference = expected.size() == password.size() ? 0 : 1;
+  for (size_t i = 0; i < password.size(); ++i) {
+    difference |= static_cast<unsigned char>(password[i] ^ expected[i % expected.size()]);
+  }
+  return difference == 0;
+}
+
+ConfigPairs Worker::ConfigGet(std::span<const std::string_view> patterns) const {
+  return MatchConfigParams(*config_, patterns);
+}
+
+void Worker::ConfigSet(ConfigPairs changes, std::function<void(Status)> done) {
+  server_.ChangeConfig(std::move(changes), *this, std::move(done));
+}
+
+void Worker::ResetStats() { server_.ResetStats(); }
+
+std::string Worker::Info(std::span<const std::string_view> sections) {
+  return BuildInfoReport(server_, sections);
+}
+
+void Worker::ListClients(
+    ClientFilter filter, std::function<void(std::vector<std::pair<uint64_t, std::string>>)> done) {
+  using Lines = std::vector<std::pair<uint64_t, std::string>>;
+  server_.Gather<Lines>(
+      *this, [filter = std::move(filter)](Worker& worker) { return worker.DescribeClients(filter); },
+      [done = std::move(done)](std::vector<Lines> parts) {
+        Lines all;
+        for (Lines& part : parts) {
+          all.insert(all.end(), std::make_move_iterator(part.begin()),
+                     std::make_move_iterator(part.end()));
+        }
+        done(std::move(all));
+      });
+}
+
+void Worker::KillClients(ClientFilter filter, uint64_t caller_id,
+                         std::function<void(size_t)> done) {
+  server_.Gather<size_t>(
+      *this,
+      [filter = std::move(filter), caller_id](Worker& worker) {
+        return worker.KillMatchingClients(filter, caller_id);
+      },
+      [done = std::move(done)](std::vector<size_t> counts) {
+        size_t total = 0;
+        for (size_t count : counts) total += count;
+        done(total);
+      });
+}
+
+Status Worker::Shutdown(const ShutdownRequest&) {
+  // Nothing is persisted yet, so SAVE/NOSAVE/NOW/FORCE change nothing.
+  server_.RequestShutdown("User requested shutdown...");
+  return Status::Ok();
+}
+
+}  // namespace ferrite

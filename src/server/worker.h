@@ -1,0 +1,85 @@
+// A worker thread: one event loop, the connections assigned to it, its statistics and
+// its snapshot of the configuration. It is also the ServerApi its connections' commands
+// see, so that answers gathered from other threads come back to this one.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "commands/command_context.h"
+#include "commands/server_api.h"
+#include "server/event_loop.h"
+#include "server/server_config.h"
+#include "server/server_stats.h"
+
+namespace ferrite {
+
+class Connection;
+class Server;
+
+class Worker final : public ServerApi {
+ public:
+  Worker(Server& server, int index);
+  ~Worker() override;
+
+  int index() const { return index_; }
+  EventLoop& loop() { return loop_; }
+  Server& server() { return server_; }
+  WorkerStats& stats() { return stats_; }
+  const WorkerStats& stats() const { return stats_; }
+  // This thread's configuration. Loop thread only.
+  const ServerConfig& config() const { return *config_; }
+
+  // Thread body: runs the loop until the server stops.
+  void Run();
+
+  // Loop thread only.
+  void AdoptConnection(int fd, uint64_t id, std::string peer, std::string local);
+  void InstallConfig(std::shared_ptr<const ServerConfig> config);
+  void ScheduleWrite(Connection* connection) { pending_writes_.push_back(connection); }
+  void OnConnectionClosed(Connection* connection);
+  void ResumeClient(uint64_t id, DeferredReply::Writer writer);
+  // (id, CLIENT LIST line) of this thread's clients matching `filter`.
+  std::vector<std::pair<uint64_t, std::string>> DescribeClients(const ClientFilter& filter) const;
+  size_t KillMatchingClients(const ClientFilter& filter, uint64_t caller_id);
+  // Closes every connection (shutdown).
+  void CloseAllConnections();
+
+  // ServerApi
+  const CommandRegistry& commands() const override;
+  int databases() const override { return config_->databases; }
+  bool PasswordRequired() const override { return !config_->requirepass.empty(); }
+  bool CheckPassword(std::string_view user, std::string_view password) const override;
+  ConfigPairs ConfigGet(std::span<const std::string_view> patterns) const override;
+  void ConfigSet(ConfigPairs changes, std::function<void(Status)> done) override;
+  void ResetStats() override;
+  std::string Info(std::span<const std::string_view> sections) override;
+  void ListClients(
+      ClientFilter filter,
+      std::function<void(std::vector<std::pair<uint64_t, std::string>>)> done) override;
+  void KillClients(ClientFilter filter, uint64_t caller_id,
+                   std::function<void(size_t)> done) override;
+  Status Shutdown(const ShutdownRequest& request) override;
+
+ private:
+  void BeforeSleep();
+  void Cron();
+
+  Server& server_;
+  const int index_;
+  EventLoop loop_;
+  WorkerStats stats_;
+  std::shared_ptr<const ServerConfig> config_;
+
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
+  // Connections with replies to write before the next wait. A closed one stays
+  // listed (its object alive in closed_) until BeforeSleep has run.
+  std::vector<Connection*> pending_writes_;
+  std::vector<std::unique_ptr<Connection>> closed_;
+  int64_t last_clients_cron_ms_ = 0;
+};
+
+}  // namespace ferrite
