@@ -144,8 +144,10 @@ void Connection::Execute(std::span<const std::string_view> args) {
   DispatchResult result = DispatchCommand(worker_.commands(), ctx);
   current_args_ = {};
   WorkerStats& stats = worker_.stats();
+  // As Redis's lastcmd: the command looked up, even if it was then refused.
+  current_command_ = result.command;
+  command_ran_ = result.command != nullptr && !result.rejected;
   if (result.command != nullptr) {
-    current_command_ = result.command;
     CommandCounters& counters = stats.command(result.command->index);
     if (result.rejected) {
       counters.rejected_calls.Add();
@@ -165,7 +167,7 @@ void Connection::FinishCommand() {
     reply_.TakeErrorCodes(error_codes_);
     stats.error_replies.Add(error_codes_.size());
     for (const std::string& code : error_codes_) stats.CountErrorCode(code);
-    if (current_command_ != nullptr) stats.command(current_command_->index).failed_calls.Add();
+    if (command_ran_) stats.command(current_command_->index).failed_calls.Add();
   }
   // CLIENT REPLY SKIP silences the command after the one that set it.
   session_.reply_skip = session_.reply_skip_next;

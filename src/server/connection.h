@@ -80,7 +80,8 @@ class Connection final : public IoHandler, public ClientConnection {
   protocol::ReplyBuilder reply_;
   ClientSession session_;
 
-  const CommandSpec* current_command_ = nullptr;  // the last command run, for CLIENT LIST
+  const CommandSpec* current_command_ = nullptr;  // the last command looked up, for CLIENT LIST
+  bool command_ran_ = false;  // its handler ran (it was not refused before)
   std::span<const std::string_view> current_args_;  // valid while a command runs
   int64_t command_start_us_ = 0;
   std::vector<std::string> error_codes_;  // scratch, reused

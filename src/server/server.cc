@@ -138,6 +138,7 @@ void Server::RequestShutdown(std::string reason) {
     std::lock_guard<std::mutex> lock(shutdown_mutex_);
     shutdown_reason_ = std::move(reason);
   }
+  shutdown_requested_.store(true, std::memory_order_release);
   uint64_t one = 1;
   [[maybe_unused]] ssize_t written = write(shutdown_fd_, &one, sizeof(one));
 }

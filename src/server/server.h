@@ -45,6 +45,7 @@ class Server {
   void WaitForShutdown();
   // Any thread: makes WaitForShutdown() return.
   void RequestShutdown(std::string reason);
+  bool shutdown_requested() const { return shutdown_requested_.load(std::memory_order_acquire); }
   // Closes the listeners and every connection, and joins the workers.
   void Stop();
 
@@ -105,6 +106,7 @@ class Server {
   RateSampler output_rate_;
 
   int shutdown_fd_ = -1;  // eventfd written by RequestShutdown
+  std::atomic<bool> shutdown_requested_{false};
   std::mutex shutdown_mutex_;
   std::string shutdown_reason_;  // guarded by shutdown_mutex_
   bool stopped_ = false;

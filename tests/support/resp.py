@@ -2,6 +2,7 @@
 exactly as the server sent them, so tests can compare servers byte for byte."""
 
 import socket
+from typing import NamedTuple
 
 
 def encode_command(*args):
@@ -88,15 +89,33 @@ class RawClient:
         reply, self.buffer = self.buffer[:end], self.buffer[end:]
         return reply
 
-    def read_until_closed(self, timeout=5.0):
-        """Returns every byte the server sends until it closes the connection."""
-        self.sock.settimeout(timeout)
+    def read_available(self, wait=0.05):
+        """Returns the bytes already buffered or arriving within `wait` seconds, without
+        parsing them (to check that a server sent nothing more). Raises ConnectionClosed
+        (with the bytes) if the server closes the connection."""
+        old_timeout = self.sock.gettimeout()
+        self.sock.settimeout(wait)
+        try:
+            while True:
+                self._fill()
+        except (socket.timeout, BlockingIOError):
+            pass
+        finally:
+            self.sock.settimeout(old_timeout)
         data, self.buffer = self.buffer, b""
+        return data
+
+    def read_until_closed(self, timeout=5.0):
+        """Returns every byte the server sends until it closes the connection. If it
+        does not close within `timeout`, socket.timeout is raised and the bytes received
+        so far are left in self.buffer."""
+        self.sock.settimeout(timeout)
         while True:
             chunk = self.sock.recv(1 << 16)
             if not chunk:
+                data, self.buffer = self.buffer, b""
                 return data
-            data += chunk
+            self.buffer += chunk
 
 
 def parse_reply(raw):
@@ -148,3 +167,55 @@ def _parse(raw, pos):
 
 class RespError(str):
     """An error reply."""
+
+
+class Resp(NamedTuple):
+    """One reply with its RESP type kept, for comparisons that must tell `+OK` from
+    `$2 OK` or an array from a set. `kind` is the type byte (b"+", b"$", b"*", b"%", ...);
+    `value` is the payload bytes of a scalar (a simple string, error, bulk, verbatim,
+    number or boolean; for a verbatim string, with its "txt:" prefix), None for a null
+    (`_`, `$-1`, `*-1`), a list of Resp for arrays, sets and pushes, and a list of
+    (key, value) Resp pairs for maps and attributes."""
+    kind: bytes
+    value: object
+
+
+def parse_typed(raw):
+    """Decodes one raw RESP2/RESP3 reply into a Resp tree."""
+    value, end = _parse_typed(raw, 0)
+    if end != len(raw):
+        raise ValueError("trailing bytes after reply")
+    return value
+
+
+def _parse_typed(raw, pos):
+    end = raw.index(b"\r\n", pos)
+    kind, header, after = raw[pos:pos + 1], raw[pos + 1:end], end + 2
+    if kind in (b"+", b"-", b":", b",", b"#", b"("):
+        return Resp(kind, header), after
+    if kind == b"_":
+        return Resp(kind, None), after
+    if kind in (b"$", b"=", b"!"):
+        length = int(header)
+        if length < 0:
+            return Resp(kind, None), after
+        if raw[after + length:after + length + 2] != b"\r\n":
+            raise ValueError("bulk payload not followed by CRLF")
+        return Resp(kind, raw[after:after + length]), after + length + 2
+    if kind in (b"*", b"~", b">"):
+        count = int(header)
+        if count < 0:
+            return Resp(kind, None), after
+        items = []
+        for _ in range(count):
+            item, after = _parse_typed(raw, after)
+            items.append(item)
+        return Resp(kind, items), after
+    if kind in (b"%", b"|"):
+        pairs = []
+        for _ in range(int(header)):
+            key, after = _parse_typed(raw, after)
+            value, after = _parse_typed(raw, after)
+            pairs.append((key, value))
+        return Resp(kind, pairs), after
+    raise ValueError(f"unknown reply type {kind!r}")

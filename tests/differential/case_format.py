@@ -1,0 +1,223 @@
+"""The format of the differential case files (tests/differential/cases/*.txt).
+
+A case file is a script of requests sent, one at a time, to a real redis-server and to
+ferrite-server over one fresh connection each; their replies are compared. Lines:
+
+    # a comment                     ignored (only when `#` is the line's first non-blank)
+                                    blank lines are ignored
+    CONFIG GET maxclients           a command: its reply must be the same bytes
+    @shape CLIENT ID                directives (words starting with `@`) before a command
+                                    change how it is sent or how replies are compared
+
+Arguments are split as redis-cli splits them: on blanks; "double quotes" allow blanks and
+the escapes \\xHH, \\n, \\r, \\t, \\b, \\a, \\\\ and \\" (any other \\c is c); 'single
+quotes' allow blanks and \\' only. A closing quote must be followed by a blank or the end
+of the line. One extension: a quoted argument immediately followed by `*N` is repeated N
+times ("ab"*3 is ababab), for long arguments.
+
+How a line is sent (at most one of these):
+
+    (none)                send the command RESP-encoded and read one reply
+    @noreply CMD          send it and read nothing: the server must stay silent (CLIENT
+                          REPLY OFF / SKIP); a stray reply shows up at the next command
+    @close CMD            send it, then read every byte until the server closes the
+                          connection (QUIT); a fresh connection is opened afterwards
+    @raw "BYTES"          send the bytes exactly (the words are joined without blanks) and
+                          read one reply; @raw:N reads N replies, @raw:0 none
+    @raw-close "BYTES"    send the bytes, then read every byte until the server closes the
+                          connection (protocol errors); a fresh connection follows
+    @reconnect            (alone on its line) open fresh connections to both servers
+
+How replies are compared (default: byte for byte; at most one of these):
+
+    @shape       same RESP types throughout, same aggregate lengths, same map keys; the
+                 values of simple strings, bulks, numbers and errors may differ
+    @type        only the reply's outermost RESP type must match, and an array's elements
+                 be of types found among Redis's elements (COMMAND COUNT, help texts)
+    @subset      Ferrite's reply may have fewer elements: every element of its array must
+                 be one of Redis's (byte for byte), every key of its map one of Redis's
+                 (values compared by shape); for the commands Ferrite lists fewer of
+    @pairs       a map, or a flat array of name/value pairs: the same pairs in any order
+                 (CONFIG GET with several patterns follows dict order in Redis)
+    @mask:K1,K2  byte for byte, except the values of map keys (or of name/value pairs in a
+                 flat array) named K1, K2, ... are compared by shape (HELLO's `id`)
+    @clientlist  CLIENT LIST / CLIENT INFO text: same RESP type, same lines with the same
+                 fields in the same order; the values must match except for fields that
+                 depend on the process (id, addr, fd, age, memory sizes, ...)
+    @info        INFO text: same RESP type and the same "# Section" headers in order
+
+File-level directive (before the first command):
+
+    @server ARGS...       run this file against its own pair of servers, each started
+                          with these extra command-line arguments (both servers take the
+                          same `--name value` form), instead of the shared pair
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SEND_MODES = ("command", "noreply", "close", "raw", "raw-close", "reconnect")
+COMPARE_MODES = ("exact", "shape", "type", "subset", "pairs", "mask", "clientlist", "info")
+
+
+class CaseSyntaxError(ValueError):
+    pass
+
+
+@dataclass
+class Step:
+    """One line of a case file."""
+    line_no: int
+    text: str                      # the line as written, for reports
+    send: str = "command"          # one of SEND_MODES
+    compare: str = "exact"         # one of COMPARE_MODES
+    args: list = field(default_factory=list)  # command arguments (bytes)
+    raw: bytes = b""               # for raw sends
+    replies: int = 1               # replies to read (raw sends)
+    mask_keys: tuple = ()          # for compare == "mask"
+
+    def describe(self):
+        return f"line {self.line_no}: {self.text}"
+
+
+@dataclass
+class CaseFile:
+    path: Path
+    server_args: list  # extra server arguments; empty: the shared servers
+    steps: list
+
+
+_HEX = "0123456789abcdefABCDEF"
+_ESCAPES = {"n": b"\n", "r": b"\r", "t": b"\t", "b": b"\b", "a": b"\a"}
+_REPEAT = re.compile(r"\*(\d+)")
+
+
+def split_args(line):
+    """Splits a line into byte-string arguments as redis-cli's sdssplitargs does, plus
+    the `"quoted"*N` repetition. Text is UTF-8 encoded; \\xHH gives the byte HH.
+    Raises CaseSyntaxError on unbalanced quotes."""
+    args = []
+    i, n = 0, len(line)
+    while True:
+        while i < n and line[i].isspace():
+            i += 1
+        if i >= n:
+            return args
+        current = bytearray()
+        in_double = in_single = False
+        while True:
+            c = line[i] if i < n else ""
+            if in_double:
+                if c == "\\" and line[i + 1:i + 2] == "x" and i + 3 < n \
+                        and line[i + 2] in _HEX and line[i + 3] in _HEX:
+                    current.append(int(line[i + 2:i + 4], 16))
+                    i += 4
+                elif c == "\\" and i + 1 < n:
+                    current += _ESCAPES.get(line[i + 1], line[i + 1].encode())
+                    i += 2
+                elif c == '"':
+                    i = _after_closing_quote(line, i + 1, current)
+                    break
+                elif c == "":
+                    raise CaseSyntaxError("unbalanced double quotes")
+                else:
+                    current += c.encode()
+                    i += 1
+            elif in_single:
+                if c == "\\" and line[i + 1:i + 2] == "'":
+                    current += b"'"
+                    i += 2
+                elif c == "'":
+                    i = _after_closing_quote(line, i + 1, current)
+                    break
+                elif c == "":
+                    raise CaseSyntaxError("unbalanced single quotes")
+                else:
+                    current += c.encode()
+                    i += 1
+            else:
+                if c == "" or c.isspace():
+                    break
+                if c == '"':
+                    in_double = True
+                elif c == "'":
+                    in_single = True
+                else:
+                    current += c.encode()
+                i += 1
+        args.append(bytes(current))
+
+
+def _after_closing_quote(line, i, current):
+    """Returns the index after a closing quote and any `*N` repetition of the argument;
+    checks that a blank or the end of the line follows."""
+    match = _REPEAT.match(line, i)
+    if match:
+        current[:] = bytes(current) * int(match.group(1))
+        i = match.end()
+    if i < len(line) and not line[i].isspace():
+        raise CaseSyntaxError("closing quote must be followed by a space")
+    return i
+
+
+def parse_line(line_no, line):
+    """Parses one non-comment line into a Step."""
+    step = Step(line_no=line_no, text=line.strip())
+    rest = line.strip()
+    while rest.startswith("@"):
+        word, _, rest = rest.partition(" ")
+        rest = rest.lstrip()
+        name, _, option = word[1:].partition(":")
+        if name in ("noreply", "close", "raw", "raw-close", "reconnect"):
+            if step.send != "command":
+                raise CaseSyntaxError(f"two send directives: @{step.send} and {word}")
+            step.send = name
+            if name == "raw" and option:
+                step.replies = int(option)
+        elif name in COMPARE_MODES and name != "exact":
+            if step.compare != "exact":
+                raise CaseSyntaxError(f"two compare directives: @{step.compare} and {word}")
+            step.compare = name
+            if name == "mask":
+                if not option:
+                    raise CaseSyntaxError("@mask needs keys: @mask:id")
+                step.mask_keys = tuple(key.encode() for key in option.split(","))
+        else:
+            raise CaseSyntaxError(f"unknown directive {word}")
+    words = split_args(rest)
+    if step.send == "reconnect":
+        if words:
+            raise CaseSyntaxError("@reconnect takes no command")
+        return step
+    if not words:
+        raise CaseSyntaxError("no command after the directives")
+    if step.send in ("raw", "raw-close"):
+        step.raw = b"".join(words)
+    else:
+        step.args = words
+    return step
+
+
+def parse_case_text(text, path=Path("<text>")):
+    server_args = []
+    steps = []
+    for line_no, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        try:
+            if stripped.startswith("@server ") or stripped == "@server":
+                if steps:
+                    raise CaseSyntaxError("@server must come before the first command")
+                server_args += [w.decode() for w in split_args(stripped[len("@server"):])]
+                continue
+            steps.append(parse_line(line_no, line))
+        except CaseSyntaxError as e:
+            raise CaseSyntaxError(f"{path}:{line_no}: {e}") from None
+    return CaseFile(path=path, server_args=server_args, steps=steps)
+
+
+def parse_case_file(path):
+    path = Path(path)
+    return parse_case_text(path.read_text(encoding="utf-8"), path)

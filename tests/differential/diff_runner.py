@@ -1,0 +1,192 @@
+"""Runs case files against redis-server and ferrite-server side by side: each step goes
+to both servers over one connection each, and what comes back is compared under the
+step's mode. A difference does not stop the run, so one failure lists them all."""
+
+import socket
+from dataclasses import dataclass, field
+
+from diff_compare import compare_replies, show
+from support.resp import ConnectionClosed, RawClient, encode_command
+
+# How long a server may take to answer before it counts as not answering. Both servers
+# answer in microseconds; this only bounds how long a missing reply delays the run.
+REPLY_TIMEOUT = 2.0
+# How long a server that should close the connection may keep it open. Both close at
+# once after their last reply, so this is the cost of a server that never closes.
+CLOSE_TIMEOUT = 1.0
+# Placeholder in case-file arguments, replaced by each connection's own client ID.
+CLIENT_ID_PLACEHOLDER = b"{client-id}"
+
+
+@dataclass
+class Observed:
+    """What one server did in one step: the raw replies it sent and, when the connection
+    ended or went quiet, how ("closed" or "no reply")."""
+    replies: list = field(default_factory=list)
+    event: str = None
+
+    def render(self):
+        parts = [show(r) for r in self.replies]
+        if self.event:
+            parts.append(f"<{self.event}>")
+        return " ".join(parts) if parts else "<nothing>"
+
+
+@dataclass
+class Difference:
+    where: str
+    reason: str
+    redis: Observed
+    ferrite: Observed
+
+    def format(self):
+        return (f"{self.where}\n"
+                f"  difference: {self.reason}\n"
+                f"  redis:   {self.redis.render()}\n"
+                f"  ferrite: {self.ferrite.render()}")
+
+
+class Side:
+    """One server's connection."""
+
+    def __init__(self, name, port):
+        self.name = name
+        self.port = port
+        self.client = None
+        self.client_id = None
+
+    def connect(self, fetch_client_id=False):
+        self.close()
+        self.client = RawClient(self.port, timeout=REPLY_TIMEOUT)
+        self.client_id = None
+        if fetch_client_id:
+            reply = self.client.command("CLIENT", "ID")
+            self.client_id = reply[1:-2]
+
+    def close(self):
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+
+    def send(self, data):
+        """Sends bytes; returns False when the server has already closed the connection."""
+        try:
+            self.client.send(data)
+            return True
+        except (BrokenPipeError, ConnectionResetError):
+            return False
+
+    def read_replies(self, count):
+        observed = Observed()
+        try:
+            for _ in range(count):
+                observed.replies.append(self.client.read_reply())
+        except ConnectionClosed as closed:
+            if closed.args[0]:
+                observed.replies.append(closed.args[0])
+            observed.event = "closed"
+        except ConnectionResetError:
+            observed.event = "closed"
+        except socket.timeout:
+            if self.client.buffer:
+                observed.replies.append(self.client.buffer)
+            observed.event = f"no reply within {REPLY_TIMEOUT}s"
+        return observed
+
+    def read_until_closed(self):
+        data = b""
+        try:
+            data = self.client.read_until_closed(timeout=CLOSE_TIMEOUT)
+            event = "closed"
+        except ConnectionResetError:
+            data, event = self.client.buffer, "closed"
+        except socket.timeout:
+            data, event = self.client.buffer, f"still open after {CLOSE_TIMEOUT}s"
+        return Observed([data] if data else [], event)
+
+    def read_stray(self):
+        """Bytes the server sent that no step asked for."""
+        try:
+            data = self.client.read_available(0.05)
+            return Observed([data] if data else [])
+        except (ConnectionClosed, ConnectionResetError) as e:
+            data = e.args[0] if isinstance(e, ConnectionClosed) else b""
+            return Observed([data] if data else [], "closed")
+
+
+def compare_observed(step_compare, mask_keys, redis, ferrite):
+    """None when the two observations match, else the reason."""
+    if redis.event != ferrite.event:
+        return f"Redis: {redis.event or 'replied'}; Ferrite: {ferrite.event or 'replied'}"
+    if len(redis.replies) != len(ferrite.replies):
+        return f"{len(ferrite.replies)} replies instead of {len(redis.replies)}"
+    for n, (r, f) in enumerate(zip(redis.replies, ferrite.replies)):
+        # Bytes read up to a close are compared as they are.
+        mode = "exact" if redis.event else step_compare
+        reason = compare_replies(mode, r, f, mask_keys)
+        if reason:
+            return reason if len(redis.replies) == 1 else f"reply {n + 1}: {reason}"
+    return None
+
+
+class DiffSession:
+    """A connection to each server, through which steps are replayed."""
+
+    def __init__(self, redis_port, ferrite_port):
+        self.sides = (Side("redis", redis_port), Side("ferrite", ferrite_port))
+        self.fetch_client_id = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for side in self.sides:
+            side.close()
+
+    def connect(self):
+        for side in self.sides:
+            side.connect(self.fetch_client_id)
+
+    def run_case(self, case):
+        """Runs every step of a CaseFile; returns the list of Differences."""
+        self.fetch_client_id = any(CLIENT_ID_PLACEHOLDER in arg
+                                   for step in case.steps for arg in step.args)
+        self.connect()
+        differences = []
+        for step in case.steps:
+            difference = self.run_step(step)
+            if difference:
+                differences.append(difference)
+        stray = [side.read_stray() for side in self.sides]
+        if stray[0].replies or stray[1].replies or stray[0].event != stray[1].event:
+            if compare_observed("exact", (), *stray):
+                differences.append(Difference("after the last line", "unrequested bytes",
+                                              *stray))
+        return differences
+
+    def run_step(self, step):
+        if step.send == "reconnect":
+            self.connect()
+            return None
+        observed = [self._perform(side, step) for side in self.sides]
+        reason = compare_observed(step.compare, step.mask_keys, *observed)
+        # A connection that ended (or stalled) is replaced on both sides, so that the
+        # servers are in step again for the next line.
+        if any(o.event for o in observed) or step.send in ("close", "raw-close"):
+            self.connect()
+        if reason:
+            return Difference(step.describe(), reason, *observed)
+        return None
+
+    def _perform(self, side, step):
+        if step.send in ("raw", "raw-close"):
+            data = step.raw
+        else:
+            args = [arg.replace(CLIENT_ID_PLACEHOLDER, side.client_id or b"") for arg in step.args]
+            data = encode_command(*args)
+        sent = side.send(data)
+        if step.send in ("close", "raw-close") or not sent:
+            return side.read_until_closed()
+        if step.send == "noreply":
+            return Observed()
+        return side.read_replies(step.replies if step.send == "raw" else 1)

@@ -1,0 +1,107 @@
+#include "server/config_params.h"
+
+#include <gtest/gtest.h>
+
+namespace ferrite {
+namespace {
+
+Status Set(ServerConfig& config, ConfigPairs pairs, bool at_runtime = true) {
+  return ApplyConfigChanges(config, pairs, at_runtime);
+}
+
+TEST(ConfigParamsTest, EveryParameterRoundTrips) {
+  ServerConfig config;
+  for (const ConfigParam& param : ConfigParams()) {
+    std::string value = param.format(config);
+    ServerConfig copy = config;
+    EXPECT_EQ(param.parse(copy, value), "") << param.name << " = '" << value << "'";
+    EXPECT_EQ(param.format(copy), value) << param.name;
+    EXPECT_EQ(FindConfigParam(param.name), &param);
+  }
+  EXPECT_EQ(FindConfigParam("MAXCLIENTS")->name, "maxclients");
+  EXPECT_EQ(FindConfigParam("nosuch"), nullptr);
+}
+
+TEST(ConfigParamsTest, ValuesUseRedisSyntax) {
+  ServerConfig config;
+  ASSERT_TRUE(Set(config, {{"client-query-buffer-limit", "2gb"}, {"proto-max-bulk-len", "1mb"},
+                           {"maxclients", "50"}, {"requirepass", "pw"}, {"loglevel", "WARNING"}})
+                  .ok());
+  EXPECT_EQ(config.client_query_buffer_limit, 2ull << 30);
+  EXPECT_EQ(config.proto_max_bulk_len, 1ull << 20);
+  EXPECT_EQ(config.maxclients, 50);
+  EXPECT_EQ(config.requirepass, "pw");
+  EXPECT_EQ(config.loglevel, "warning");
+  ASSERT_TRUE(Set(config, {{"hz", "1000"}}).ok());
+  EXPECT_EQ(config.hz, 500) << "clamped as Redis clamps it";
+  ASSERT_TRUE(Set(config, {{"bind", "127.0.0.1 ::1"}}, /*at_runtime=*/false).ok());
+  EXPECT_EQ(config.bind, (std::vector<std::string>{"127.0.0.1", "::1"}));
+}
+
+TEST(ConfigParamsTest, ErrorsUseRedisWording) {
+  ServerConfig config;
+  auto message = [&](ConfigPairs pairs) { return std::string(Set(config, pairs).message()); };
+  EXPECT_EQ(message({{"maxclients", "x"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument "
+            "couldn't be parsed into an integer");
+  EXPECT_EQ(message({{"maxclients", "0"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument must "
+            "be between 1 and 4294967295 inclusive");
+  EXPECT_EQ(message({{"client-query-buffer-limit", "1"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'client-query-buffer-limit') - "
+            "argument must be between 1048576 and 9223372036854775807 inclusive");
+  EXPECT_EQ(message({{"client-query-buffer-limit", "lots"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'client-query-buffer-limit') - "
+            "argument must be a memory value");
+  EXPECT_EQ(message({{"loglevel", "loud"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'loglevel') - argument(s) must "
+            "be one of the following: debug, verbose, notice, warning");
+  EXPECT_EQ(message({{"client-output-buffer-limit", "foo 1 2 3"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - "
+            "Invalid client class specified in buffer limit configuration.");
+  EXPECT_EQ(message({{"nosuch", "1"}}),
+            "ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'");
+  EXPECT_EQ(message({{"port", "6380"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable "
+            "config");
+  EXPECT_EQ(message({{"timeout", "1"}, {"TIMEOUT", "2"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'TIMEOUT') - duplicate parameter");
+  EXPECT_EQ(message({{"appendonly", "maybe"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'appendonly') - can't set "
+            "immutable config");
+}
+
+TEST(ConfigParamsTest, ChangesAreAllOrNothing) {
+  ServerConfig config;
+  EXPECT_FALSE(Set(config, {{"maxclients", "10"}, {"timeout", "x"}}).ok());
+  EXPECT_EQ(config.maxclients, 10000);
+  EXPECT_EQ(config.timeout_seconds, 0);
+}
+
+TEST(ConfigParamsTest, ImmutableParametersAreSettableAtStartup) {
+  ServerConfig config;
+  ASSERT_TRUE(Set(config, {{"port", "6390"}, {"databases", "4"}, {"threads", "3"},
+                           {"appendonly", "no"}},
+                  /*at_runtime=*/false)
+                  .ok());
+  EXPECT_EQ(config.port, 6390);
+  EXPECT_EQ(config.databases, 4);
+  EXPECT_EQ(config.threads, 3);
+  EXPECT_EQ(Set(config, {{"port", "65536"}}, false).message(),
+            "ERR CONFIG SET failed (possibly related to argument 'port') - argument must be "
+            "between 0 and 65535 inclusive");
+}
+
+TEST(ConfigParamsTest, GetMatchesGlobsOnce) {
+  ServerConfig config;
+  std::string_view patterns[] = {"max*", "*clients", "TIMEOUT"};
+  ConfigPairs pairs = MatchConfigParams(config, patterns);
+  ASSERT_EQ(pairs.size(), 2u);
+  EXPECT_EQ(pairs[0], (std::pair<std::string, std::string>{"maxclients", "10000"}));
+  EXPECT_EQ(pairs[1], (std::pair<std::string, std::string>{"timeout", "0"}));
+  std::string_view none[] = {"zzz*"};
+  EXPECT_TRUE(MatchConfigParams(config, none).empty());
+}
+
+}  // namespace
+}  // namespace ferrite
