@@ -213,8 +213,13 @@ void Connection::FlushOutput() {
   WorkerStats& stats = worker_.stats();
   while (!output_.empty() && written_total < kMaxWritePerIteration) {
     struct iovec iov[kMaxIov];
-    int count = output_.PrepareWrite(iov, kMaxIov, kMaxWritePerIteration - written_total);
-    ssize_t n = ::writev(fd_, iov, count);
+    struct msghdr message = {};
+    message.msg_iov = iov;
+    message.msg_iovlen = static_cast<size_t>(
+        output_.PrepareWrite(iov, kMaxIov, kMaxWritePerIteration - written_total));
+    // MSG_NOSIGNAL: a peer that went away is an EPIPE here, never a SIGPIPE, whatever
+    // the embedding process does with signals.
+    ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) break;

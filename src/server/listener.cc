@@ -152,7 +152,8 @@ void Listener::AcceptFrom(int listen_fd) {
     const ServerConfig& config = owner_.config();
     if (server_.connected_clients() >= config.maxclients) {
       // Best effort, as in Redis: the client may not read it.
-      [[maybe_unused]] ssize_t written = ::write(fd, kMaxClientsError.data(), kMaxClientsError.size());
+      [[maybe_unused]] ssize_t written =
+          ::send(fd, kMaxClientsError.data(), kMaxClientsError.size(), MSG_NOSIGNAL);
       ::close(fd);
       owner_.stats().rejected_connections.Add();
       continue;

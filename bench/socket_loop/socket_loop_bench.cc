@@ -1,0 +1,220 @@
+// socket-loop-bench: a PING server with two interchangeable socket loops, epoll and
+// io_uring, and nothing else, to measure what the I/O mechanism alone costs per
+// request (docs/adr/0003). Both loops parse with Ferrite's RequestParser and answer
+// every request with +PONG, so they differ only in how bytes move.
+//
+//   socket-loop-bench epoll|uring PORT
+//
+// Runs until SIGINT/SIGTERM, then prints the process's CPU time.
+#include <liburing.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/request_parser.h"
+
+namespace {
+
+volatile sig_atomic_t stop = 0;
+constexpr size_t kReadSize = 16 * 1024;
+constexpr std::string_view kPong = "+PONG\r\n";
+
+struct Client {
+  int fd;
+  std::string input;
+  std::string output;
+  ferrite::protocol::RequestParser parser;
+  char read_buffer[kReadSize];
+  // io_uring only: the bytes handed to the kernel stay untouched until their send
+  // completes; replies produced meanwhile wait in `output`.
+  std::string in_flight;
+  bool send_in_flight = false;
+};
+
+// Answers every complete request in client.input.
+void Process(Client& client) {
+  size_t offset = 0;
+  while (offset < client.input.size()) {
+    std::string_view rest(client.input.data() + offset, client.input.size() - offset);
+    auto status = client.parser.Parse(rest);
+    if (status != ferrite::protocol::ParseStatus::kComplete) break;
+    if (!client.parser.args().empty()) client.output += kPong;
+    offset += client.parser.consumed();
+  }
+  client.input.erase(0, offset);
+}
+
+int Listen(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  struct sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, reinterpret_cast<struct sockaddr*>(&address), sizeof(address)) != 0 ||
+      listen(fd, 511) != 0) {
+    perror("bind/listen");
+    std::exit(1);
+  }
+  return fd;
+}
+
+void SetNoDelay(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+// The same shape as Ferrite's loop: one read per readable event, replies written
+// once per iteration, EPOLLOUT only when the socket is full.
+void RunEpoll(int listen_fd) {
+  int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  struct epoll_event event = {};
+  event.events = EPOLLIN;
+  event.data.ptr = nullptr;
+  epoll_ctl(epoll_fd, EPOLL_CTL_ADD, listen_fd, &event);
+  std::vector<Client*> pending;
+  struct epoll_event events[1024];
+  while (!stop) {
+    for (Client* client : pending) {
+      ssize_t n = write(client->fd, client->output.data(), client->output.size());
+      if (n > 0) client->output.erase(0, static_cast<size_t>(n));
+    }
+    pending.clear();
+    int ready = epoll_wait(epoll_fd, events, 1024, 100);
+    for (int i = 0; i < ready; ++i) {
+      auto* client = static_cast<Client*>(events[i].data.ptr);
+      if (client == nullptr) {
+        int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) continue;
+        SetNoDelay(fd);
+        auto* fresh = new Client{fd};
+        struct epoll_event add = {};
+        add.events = EPOLLIN;
+        add.data.ptr = fresh;
+        epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &add);
+        continue;
+      }
+      ssize_t n = read(client->fd, client->read_buffer, kReadSize);
+      if (n <= 0) {
+        if (n < 0 && errno == EAGAIN) continue;
+        epoll_ctl(epoll_fd, EPOLL_CTL_DEL, client->fd, nullptr);
+        close(client->fd);
+        client->fd = -1;  // leaked on purpose: the benchmark's clients stay to the end
+        continue;
+      }
+      client->input.append(client->read_buffer, static_cast<size_t>(n));
+      Process(*client);
+      if (!client->output.empty()) pending.push_back(client);
+    }
+  }
+}
+
+enum Op : uint64_t { kAccept = 0, kRecv = 1, kSend = 2 };
+
+uint64_t Tag(Client* client, Op op) { return reinterpret_cast<uint64_t>(client) | op; }
+
+void QueueRecv(io_uring& ring, Client* client) {
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+  io_uring_prep_recv(sqe, client->fd, client->read_buffer, kReadSize, 0);
+  io_uring_sqe_set_data64(sqe, Tag(client, kRecv));
+}
+
+void QueueSend(io_uring& ring, Client* client) {
+  if (client->in_flight.empty()) client->in_flight.swap(client->output);
+  client->send_in_flight = true;
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+  io_uring_prep_send(sqe, client->fd, client->in_flight.data(), client->in_flight.size(), 0);
+  io_uring_sqe_set_data64(sqe, Tag(client, kSend));
+}
+
+// Every operation is an SQE; one io_uring_submit_and_wait per iteration submits the
+// iteration's receives and sends together and waits for the next completions.
+void RunUring(int listen_fd) {
+  io_uring ring;
+  if (io_uring_queue_init(4096, &ring, 0) != 0) {
+    std::fprintf(stderr, "io_uring unavailable\n");
+    std::exit(1);
+  }
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+  io_uring_prep_multishot_accept(sqe, listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  io_uring_sqe_set_data64(sqe, Tag(nullptr, kAccept));
+  struct __kernel_timespec timeout = {0, 100'000'000};
+  while (!stop) {
+    io_uring_cqe* cqe;
+    io_uring_submit_and_wait_timeout(&ring, &cqe, 1, &timeout, nullptr);
+    unsigned head;
+    unsigned seen = 0;
+    io_uring_for_each_cqe(&ring, head, cqe) {
+      ++seen;
+      uint64_t data = io_uring_cqe_get_data64(cqe);
+      auto* client = reinterpret_cast<Client*>(data & ~uint64_t{3});
+      Op op = static_cast<Op>(data & 3);
+      if (op == kAccept) {
+        if (cqe->res >= 0) {
+          SetNoDelay(cqe->res);
+          QueueRecv(ring, new Client{cqe->res});
+        }
+        continue;
+      }
+      if (op == kRecv) {
+        if (cqe->res <= 0) {
+          close(client->fd);
+          continue;
+        }
+        client->input.append(client->read_buffer, static_cast<size_t>(cqe->res));
+        Process(*client);
+        if (!client->output.empty() && !client->send_in_flight) QueueSend(ring, client);
+        QueueRecv(ring, client);
+        continue;
+      }
+      client->send_in_flight = false;
+      if (cqe->res > 0) client->in_flight.erase(0, static_cast<size_t>(cqe->res));
+      if (!client->in_flight.empty() || !client->output.empty()) QueueSend(ring, client);
+    }
+    io_uring_cq_advance(&ring, seen);
+  }
+  io_uring_queue_exit(&ring);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s epoll|uring PORT\n", argv[0]);
+    return 2;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  struct sigaction action = {};
+  action.sa_handler = [](int) { stop = 1; };
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  int listen_fd = Listen(std::atoi(argv[2]));
+  std::string mode = argv[1];
+  if (mode == "epoll") {
+    RunEpoll(listen_fd);
+  } else if (mode == "uring") {
+    RunUring(listen_fd);
+  } else {
+    std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
+    return 2;
+  }
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("cpu_user_s=%ld.%06ld cpu_sys_s=%ld.%06ld\n", usage.ru_utime.tv_sec,
+              usage.ru_utime.tv_usec, usage.ru_stime.tv_sec, usage.ru_stime.tv_usec);
+  return 0;
+}
