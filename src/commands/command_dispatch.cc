@@ -30,9 +30,9 @@ std::string UnknownCommandError(std::span<const std::string_view> args) {
   return message;
 }
 
-DispatchResult DispatchCommand(const CommandRegistry& registry, CommandContext& ctx) {
+DispatchResult DispatchCommand(const CommandRegistry& registry, const CommandSpec* command,
+                               CommandContext& ctx) {
   DispatchResult result;
-  const CommandSpec* command = registry.Find(ctx.args);
   if (command == nullptr) {
     const CommandSpec* container = registry.FindTopLevel(ctx.args[0]);
     if (container != nullptr) {

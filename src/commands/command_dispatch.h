@@ -12,7 +12,10 @@ struct DispatchResult {
   bool rejected = false;                 // refused before the handler ran
 };
 
-DispatchResult DispatchCommand(const CommandRegistry& registry, CommandContext& ctx);
+// `command` is registry.Find(ctx.args), looked up by the caller (which records it before
+// the command runs, as CLIENT INFO shows it).
+DispatchResult DispatchCommand(const CommandRegistry& registry, const CommandSpec* command,
+                               CommandContext& ctx);
 
 // The reply to an unknown command, worded as Redis 7.0 words it:
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "

@@ -116,7 +116,8 @@ Result<StartupConfig> LoadStartupConfig(int argc, const char* const* argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    startup.exit_code = app.exit(e);
+    // --help and --version exit 0; usage errors exit 1, like every other startup error.
+    startup.exit_code = app.exit(e) == 0 ? 0 : 1;
     return startup;
   }
 

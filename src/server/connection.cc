@@ -140,12 +140,13 @@ void Connection::Execute(std::span<const std::string_view> args) {
   reply_.set_muted(session_.reply_off || session_.reply_skip);
   current_args_ = args;
   command_start_us_ = MonotonicUs();
+  // As Redis's lastcmd: the command looked up, even if it is then refused, recorded
+  // before it runs (CLIENT INFO reports itself).
+  current_command_ = worker_.commands().Find(args);
   CommandContext ctx{args, reply_, session_, *this, worker_};
-  DispatchResult result = DispatchCommand(worker_.commands(), ctx);
+  DispatchResult result = DispatchCommand(worker_.commands(), current_command_, ctx);
   current_args_ = {};
   WorkerStats& stats = worker_.stats();
-  // As Redis's lastcmd: the command looked up, even if it was then refused.
-  current_command_ = result.command;
   command_ran_ = result.command != nullptr && !result.rejected;
   if (result.command != nullptr) {
     CommandCounters& counters = stats.command(result.command->index);

@@ -59,14 +59,16 @@ int RunServer(ferrite::ServerConfig config) {
   }
 
   Server server(std::move(config));
-  Status started = server.Start();
-  if (!started.ok()) {
-    spdlog::warn("{}", started.message());
+  Status listening = server.Listen();
+  if (!listening.ok()) {
+    spdlog::warn("{}", listening.message());
     spdlog::warn("Failed listening, aborting.");
     return 1;
   }
   spdlog::info("Server initialized with {} threads", server.worker_count());
+  // Logged before any client can be served, so "ready" in the log means ready.
   spdlog::info("Ready to accept connections tcp on port {}", server.port());
+  server.StartWorkers();
   server.WaitForShutdown();
   server.Stop();
   spdlog::warn("Ferrite is now ready to exit, bye bye...");

@@ -94,16 +94,25 @@ std::shared_ptr<const ServerConfig> Server::config() const {
 }
 
 Status Server::Start() {
+  Status status = Listen();
+  if (status.ok()) StartWorkers();
+  return status;
+}
+
+Status Server::Listen() {
   std::shared_ptr<const ServerConfig> config = this->config();
   listener_ = std::make_unique<Listener>(*this, *workers_[0]);
   Status status = listener_->Bind(config->bind, config->port, config->tcp_backlog);
   if (!status.ok()) return status;
   bound_port_ = listener_->port();
   listener_->Start();
+  return Status::Ok();
+}
+
+void Server::StartWorkers() {
   for (auto& worker : workers_) {
     threads_.emplace_back([w = worker.get()] { w->Run(); });
   }
-  return Status::Ok();
 }
 
 void Server::WaitForShutdown() {

@@ -38,8 +38,11 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds the listening sockets and starts the worker threads. Startup only.
+  // Binds the listening sockets, then starts the worker threads. Startup only.
   Status Start();
+  // The two halves of Start(), for a caller that reports readiness in between.
+  Status Listen();
+  void StartWorkers();
   // Blocks until SIGINT or SIGTERM arrives or RequestShutdown() is called. The signals
   // must be blocked in every thread beforehand (BlockShutdownSignals).
   void WaitForShutdown();

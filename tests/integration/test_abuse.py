@@ -2,44 +2,23 @@
 the query buffer, and clients that never read their replies. In every case the server
 cuts the offender off, keeps answering everyone else, and gives the memory back."""
 
-import random
 import socket
+import struct
 import time
 
 import pytest
 
-from support.flood import Flood
-from support.probes import drain_until_closed, is_closed_error, rss_bytes, wait_until
+from support.flood import Flood, huge_request_stream, random_stream
+from support.probes import (drain_until_closed, info_field, is_closed_error, rss_bytes,
+                            wait_until)
 from support.resp import RawClient, encode_command, parse_reply
 
 MB = 1 << 20
 GB = 1 << 30
-STREAM_BYTES = 2 * GB
 # Resident memory an idle server must return to once an abuser is gone. An idle
 # Ferrite holds a few MB; the abusers below make it hold up to 1 GB or more.
 IDLE_RSS_BOUND = 64 * MB
-
-
-def random_stream(seed, total=STREAM_BYTES, block=MB):
-    """`total` bytes of garbage: a few fixed pseudo-random blocks (the same on every
-    run), cycled."""
-    rng = random.Random(seed)
-    blocks = [memoryview(rng.randbytes(block)) for _ in range(4)]
-    for i in range(total // block):
-        yield blocks[i % len(blocks)]
-
-
-def huge_request_stream(total=STREAM_BYTES, argument=512 * MB, block=MB):
-    """A well-formed multibulk request of total / argument arguments of `argument`
-    bytes each, produced lazily."""
-    count = total // argument
-    payload = memoryview(b"a" * block)
-    yield b"*%d\r\n" % count
-    for _ in range(count):
-        yield b"$%d\r\n" % argument
-        for _ in range(argument // block):
-            yield payload
-        yield b"\r\n"
+ECHO_100KB = encode_command("ECHO", b"e" * (100 * 1024))
 
 
 def ping_while(server, busy, timeout=60.0):
@@ -56,7 +35,12 @@ def ping_while(server, busy, timeout=60.0):
     return answered + 1
 
 
-def assert_memory_returns(server):
+def assert_server_recovers(server):
+    """Once the abuser is gone the server holds no more connections than the one
+    asking, and gives the memory back."""
+    assert server.alive()
+    wait_until(lambda: info_field(server.port, "connected_clients", "clients") == "1",
+               timeout=10, message="connected_clients == 1")
     wait_until(lambda: rss_bytes(server.pid) < IDLE_RSS_BOUND, timeout=15,
                message=f"VmRSS of the server below {IDLE_RSS_BOUND // MB} MB")
 
@@ -74,7 +58,7 @@ def config_set(server, *args):
 def test_random_garbage_gets_protocol_error_and_close(ferrite, seed, prefix):
     def stream():
         yield prefix
-        yield from random_stream(seed)
+        yield from random_stream(seed, total=2 * GB)
 
     flood = Flood(ferrite.port, stream()).start()
     try:
@@ -89,13 +73,13 @@ def test_random_garbage_gets_protocol_error_and_close(ferrite, seed, prefix):
     last_line = bytes(flood.received).rstrip(b"\r\n").rsplit(b"\r\n", 1)[-1]
     assert last_line.startswith(b"-ERR Protocol error: "), bytes(flood.received[-300:])
     assert ferrite.alive()
-    assert_memory_returns(ferrite)
+    assert_server_recovers(ferrite)
 
 
 def check_huge_request_is_cut_off(server, limit):
     """Streams a 2 GB request of 512 MB arguments and expects the connection to be
     closed, without a reply, once the query buffer passes `limit` bytes."""
-    flood = Flood(server.port, huge_request_stream()).start()
+    flood = Flood(server.port, huge_request_stream(total=2 * GB)).start()
     try:
         ping_while(server, flood.sending, timeout=120)
         assert flood.join(timeout=60), "the request stream is still going"
@@ -109,7 +93,7 @@ def check_huge_request_is_cut_off(server, limit):
     assert server.alive()
     wait_until(lambda: "reached max query buffer length" in server.log_path.read_text(),
                timeout=10, message="the query buffer overflow in the log")
-    assert_memory_returns(server)
+    assert_server_recovers(server)
 
 
 def test_huge_request_over_lowered_query_buffer_limit(ferrite):
@@ -124,9 +108,9 @@ def test_huge_request_over_default_query_buffer_limit(ferrite):
     check_huge_request_is_cut_off(ferrite, GB)
 
 
-def test_query_buffer_limit_counts_pipelined_requests(ferrite):
-    # Many small requests that are never completed count too: one endless bulk after a
-    # few complete commands. The complete ones are answered; then the client is closed.
+def test_query_buffer_limit_after_answered_requests(ferrite):
+    # A complete command, then a request whose 100 MB argument never fits under a 2 MB
+    # limit: the command is answered, then the client is closed without another reply.
     config_set(ferrite, "client-query-buffer-limit", "2mb")
 
     def stream():
@@ -145,10 +129,46 @@ def test_query_buffer_limit_counts_pipelined_requests(ferrite):
     assert flood.sent < 100 * MB
 
 
+def test_large_legal_request_and_reply(ferrite):
+    # 100 MB in, 100 MB out, for a client that reads: answered in full, and the memory
+    # is given back afterwards.
+    size = 100 * MB
+    value = b"L" * size
+    with RawClient(ferrite.port, timeout=60) as client:
+        client.send(encode_command("ECHO", value))
+        header = b"$%d\r\n" % size
+        expected_length = len(header) + size + 2
+        received = bytearray()
+        while len(received) < expected_length:
+            chunk = client.sock.recv(4 * MB)
+            assert chunk, "closed before the whole reply arrived"
+            received += chunk
+        assert received[:len(header)] == header
+        assert received[-2:] == b"\r\n"
+        assert received[len(header):-2] == value
+        assert client.command("PING") == b"+PONG\r\n"
+    assert_server_recovers(ferrite)
+
+
+def test_clients_vanishing_mid_command(ferrite):
+    # Connections that send commands answered later (CLIENT LIST, CONFIG SET and CLIENT
+    # KILL gather from every thread) and go away at once, some with a reset.
+    requests = (b"CLIENT LIST\r\nCONFIG SET timeout 0\r\nCLIENT KILL ID 999999\r\n"
+                + ECHO_100KB + b"CLIENT LIST\r\n")
+    for i in range(200):
+        sock = socket.create_connection(("127.0.0.1", ferrite.port), timeout=10)
+        if i % 2:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.sendall(requests)
+        sock.close()
+    with RawClient(ferrite.port) as client:
+        assert client.command("PING") == b"+PONG\r\n"
+    wait_until(lambda: info_field(ferrite.port, "connected_clients", "clients") == "1",
+               timeout=10, message="connected_clients == 1")
+    assert ferrite.alive()
+
+
 # --- clients that never read ----------------------------------------------------------
-
-
-ECHO_100KB = encode_command("ECHO", b"e" * (100 * 1024))
 
 
 def non_reading_client(port):
@@ -190,7 +210,7 @@ def test_non_reading_client_does_not_block_others(ferrite):
             assert other.command("PING") == b"+PONG\r\n"
     finally:
         sock.close()
-    assert_memory_returns(ferrite)
+    assert_server_recovers(ferrite)
 
 
 def test_output_hard_limit_disconnects(ferrite):
@@ -218,7 +238,7 @@ def test_output_hard_limit_disconnects(ferrite):
         sock.close()
     wait_until(lambda: "closed for overcoming of output buffer limits"
                in ferrite.log_path.read_text(), timeout=10, message="the log line")
-    assert_memory_returns(ferrite)
+    assert_server_recovers(ferrite)
 
 
 def test_output_soft_limit_disconnects_after_soft_seconds(ferrite):
@@ -256,5 +276,6 @@ def test_output_below_soft_limit_stays(ferrite):
         # A reader that keeps up never holds 512 KB of output for long.
         deadline = time.monotonic() + 2.5
         while time.monotonic() < deadline:
-            assert client.command("ECHO", b"r" * 100_000) == b"$100000\r\n" + b"r" * 100_000 + b"\r\n"
+            value = b"r" * 100_000
+            assert client.command("ECHO", value) == b"$100000\r\n" + value + b"\r\n"
         assert client.command("PING") == b"+PONG\r\n"

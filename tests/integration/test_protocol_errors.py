@@ -2,11 +2,12 @@
 reply, then the connection closes, after the replies to what came before it), large
 pipelines, byte-at-a-time delivery and inline commands."""
 
+import random
 import socket
 
 import pytest
 
-from support.probes import info_field, parse_info
+from support.probes import info_field, parse_info, wait_until
 from support.resp import RawClient, encode_command, parse_reply
 from support.servers import start_ferrite
 
@@ -129,11 +130,13 @@ def test_unauthenticated_limits_boundaries(password_server):
     with RawClient(password_server.port) as client:
         # Ten arguments and a 16 KiB argument are still allowed before AUTH: the
         # commands are refused, the connection stays.
-        assert client.command(*["ECHO"] * 10) == b"-ERR wrong number of arguments for 'echo' command\r\n"
+        assert client.command(*["ECHO"] * 10) == (
+            b"-ERR wrong number of arguments for 'echo' command\r\n")
         assert client.command("ECHO", b"x" * 16384) == NOAUTH
         assert client.command("AUTH", "pw") == b"+OK\r\n"
         # Once authenticated, the small limits no longer apply.
-        assert client.command(*["PING"] * 11) == b"-ERR wrong number of arguments for 'ping' command\r\n"
+        assert client.command(*["PING"] * 11) == (
+            b"-ERR wrong number of arguments for 'ping' command\r\n")
         big = b"y" * 100_000
         assert client.command("ECHO", big) == b"$100000\r\n" + big + b"\r\n"
 
@@ -228,6 +231,46 @@ def test_request_stream_one_byte_at_a_time(shared_ferrite):
         assert client.read_until_closed(timeout=10) == STREAM_REPLIES
 
 
+def big_argument_stream():
+    """Requests with arguments large enough for the server's big-argument reading path
+    (32 KiB and more), between small ones; and their replies."""
+    rng = random.Random(7)
+    requests, replies = [PING], [PONG]
+    for size in (32 * 1024 - 1, 32 * 1024, 200_000, 1 << 20, 3, 5 * (1 << 20) + 17):
+        value = rng.randbytes(size)
+        requests.append(encode_command("ECHO", value))
+        replies.append(b"$%d\r\n%s\r\n" % (size, value))
+        requests.append(b"PING\r\n")
+        replies.append(PONG)
+    return b"".join(requests), b"".join(replies)
+
+
+@pytest.mark.parametrize("max_piece", [None, 100, 70_000], ids=["one-write", "small-pieces",
+                                                                 "uneven-pieces"])
+def test_big_arguments_in_pieces(shared_ferrite, max_piece):
+    stream, expected = big_argument_stream()
+    rng = random.Random(max_piece)
+    with RawClient(shared_ferrite.port, timeout=30) as client:
+        client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        received = bytearray()
+        pos = 0
+        while pos < len(stream):
+            step = len(stream) if max_piece is None else rng.randint(1, max_piece)
+            client.send(stream[pos:pos + step])
+            pos += step
+            # Read as we go, so neither side's buffers fill up.
+            client.sock.setblocking(False)
+            try:
+                while True:
+                    received += client.sock.recv(1 << 20)
+            except BlockingIOError:
+                pass
+            finally:
+                client.sock.settimeout(30)
+        received += read_exactly(client, len(expected) - len(received))
+    assert bytes(received) == expected
+
+
 # --- inline commands ------------------------------------------------------------------
 
 
@@ -266,5 +309,8 @@ def test_inline_split_across_writes(shared_ferrite):
         assert client.read_reply() == b"$5\r\nhello\r\n"
 
 
-def test_server_still_answers_after_errors(shared_ferrite):
-    assert info_field(shared_ferrite.port, "redis_mode", "server") == "standalone"
+def test_no_connection_is_left_behind(shared_ferrite):
+    # Every connection of this module has been closed, by the client or by a protocol
+    # error: only the one asking remains.
+    wait_until(lambda: info_field(shared_ferrite.port, "connected_clients", "clients") == "1",
+               timeout=10, message="connected_clients == 1")

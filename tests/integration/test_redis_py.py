@@ -1,13 +1,15 @@
 """redis-py 4.3 talking to Ferrite: the connection, server and introspection commands a
 real client library relies on, parsed the way redis-py parses them."""
 
+import re
+import resource
 import time
 
 import pytest
 import redis
 
 from support.probes import drain_until_closed, wait_until
-from support.resp import RawClient, parse_reply
+from support.resp import RawClient, encode_command, parse_reply
 from support.servers import start_ferrite
 
 
@@ -28,9 +30,9 @@ def r(shared_ferrite):
 # --- connection commands -------------------------------------------------------------
 
 
-def test_ping(r):
+def test_ping(shared_ferrite, r):
     assert r.ping() is True
-    with RawClient(r.connection_pool.connection_kwargs["port"]) as c:
+    with RawClient(shared_ferrite.port) as c:
         assert c.command("PING") == b"+PONG\r\n"
         assert c.command("PING", "hello") == b"$5\r\nhello\r\n"
         assert c.command("PING", "a", "b") == (
@@ -146,6 +148,10 @@ def test_client_kill_by_id(shared_ferrite, r):
         assert victim_id not in [int(c["id"]) for c in r.client_list()]
     # Killing it again finds nobody.
     assert r.client_kill_filter(_id=victim_id) == 0
+    with pytest.raises(redis.ResponseError, match=r"^client-id should be greater than 0$"):
+        r.execute_command("CLIENT", "KILL", "ID", "abc")
+    with pytest.raises(redis.ResponseError, match=r"^syntax error$"):
+        r.execute_command("CLIENT", "KILL", "ID", str(victim_id), "BOGUS", "x")
 
 
 def test_client_kill_by_addr(shared_ferrite, r):
@@ -168,6 +174,48 @@ def test_client_kill_by_addr(shared_ferrite, r):
     mine = r.client_info()["addr"]
     assert r.client_kill_filter(addr=mine) == 0
     assert r.ping() is True
+
+
+def test_client_kill_self(shared_ferrite):
+    # The old form may kill the caller: it gets its OK, then the connection closes.
+    with RawClient(shared_ferrite.port) as c:
+        host, port = c.sock.getsockname()
+        c.send(encode_command("CLIENT", "KILL", f"{host}:{port}") + b"PING\r\n")
+        assert c.read_until_closed(timeout=10) == b"+OK\r\n"
+    # The new form spares the caller unless SKIPME NO.
+    with RawClient(shared_ferrite.port) as c:
+        host, port = c.sock.getsockname()
+        assert c.command("CLIENT", "KILL", "ADDR", f"{host}:{port}") == b":0\r\n"
+        c.send(encode_command("CLIENT", "KILL", "ADDR", f"{host}:{port}", "SKIPME", "no"))
+        assert c.read_until_closed(timeout=10) == b":1\r\n"
+
+
+def test_client_kill_every_other_client(ferrite):
+    # The victims are spread over the server's threads; one KILL reaches them all.
+    victims = [RawClient(ferrite.port) for _ in range(6)]
+    try:
+        for victim in victims:
+            assert victim.command("PING") == b"+PONG\r\n"
+        r = connect(ferrite)
+        wait_until(lambda: r.info("clients")["connected_clients"] == 7, timeout=10,
+                   message="connected_clients == 7")
+        assert r.client_kill_filter(user="default") == 6
+        for victim in victims:
+            assert drain_until_closed(victim.sock, timeout=10)[0]
+        assert r.ping() is True
+        wait_until(lambda: r.info("clients")["connected_clients"] == 1, timeout=10,
+                   message="connected_clients == 1")
+        r.close()
+    finally:
+        for victim in victims:
+            victim.close()
+
+
+def test_quit(shared_ferrite):
+    with RawClient(shared_ferrite.port) as c:
+        # QUIT answers OK and closes; what follows it is not run.
+        c.send(b"ECHO before\r\nQUIT\r\nECHO after\r\n")
+        assert c.read_until_closed(timeout=10) == b"$6\r\nbefore\r\n+OK\r\n"
 
 
 def test_client_reply_off_on(shared_ferrite):
@@ -301,6 +349,39 @@ def test_config_set_is_all_or_nothing(ferrite):
         r.close()
 
 
+def test_config_resetstat(ferrite):
+    r = connect(ferrite)
+    try:
+        for _ in range(5):
+            r.ping()
+        assert r.info("stats")["total_commands_processed"] >= 5
+        assert r.config_resetstat() is True
+        stats = r.info("stats")
+        # Only CONFIG RESETSTAT itself has been counted since.
+        assert stats["total_commands_processed"] == 1
+        assert stats["total_connections_received"] == 0
+        assert stats["rejected_connections"] == 0
+    finally:
+        r.close()
+
+
+def test_config_set_maxclients_beyond_open_files_limit(ferrite):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard * 10 > 4294967295:
+        pytest.skip("no finite open-files hard limit to exceed")
+    r = connect(ferrite)
+    try:
+        with pytest.raises(redis.ResponseError) as error:
+            r.config_set("maxclients", hard * 10)
+        assert re.fullmatch(
+            r"CONFIG SET failed \(possibly related to argument 'maxclients'\) - The operating "
+            r"system is not able to handle the specified number of clients, try with \d+",
+            str(error.value)), str(error.value)
+        assert r.config_get("maxclients") == {"maxclients": "10000"}
+    finally:
+        r.close()
+
+
 def test_time(r):
     seconds, micros = r.time()
     assert abs(seconds + micros / 1e6 - time.time()) < 5
@@ -309,7 +390,7 @@ def test_time(r):
     assert (later_seconds, later_micros) >= (seconds, micros)
 
 
-def test_command_count_and_info(r):
+def test_command_count_and_info(shared_ferrite, r):
     count = r.command_count()
     commands = r.command()
     assert count == len(commands) > 0
@@ -319,8 +400,7 @@ def test_command_count_and_info(r):
     assert ping["arity"] == -1
     assert "fast" in ping["flags"]
     assert commands["echo"]["arity"] == 2
-    port = r.connection_pool.connection_kwargs["port"]
-    with RawClient(port) as c:
+    with RawClient(shared_ferrite.port) as c:
         (echo,) = parse_reply(c.command("COMMAND", "INFO", "echo"))
         assert echo[0] == b"echo" and echo[1] == 2 and len(echo) == 10
         assert parse_reply(c.command("COMMAND", "INFO", "no-such-command")) == [None]
@@ -347,11 +427,17 @@ def test_hello_3_returns_a_map(shared_ferrite):
         # The connection now speaks RESP3: nulls and maps have their own types.
         assert c.command("CLIENT", "GETNAME") == b"_\r\n"
         assert c.command("CONFIG", "GET", "maxclients").startswith(b"%1\r\n")
+        # INFO and CLIENT INFO are verbatim strings in RESP3.
+        info = c.command("INFO", "server")
+        assert info.startswith(b"=") and b"\r\ntxt:# Server\r\n" in info
+        assert b"\r\ntxt:id=" in c.command("CLIENT", "INFO")
         # And back to RESP2.
         hello2 = parse_reply(c.command("HELLO", "2"))  # a flat array in RESP2
         assert dict(zip(hello2[::2], hello2[1::2]))[b"proto"] == 2
         assert c.command("CLIENT", "GETNAME") == b"$-1\r\n"
         assert c.command("HELLO", "4") == b"-NOPROTO unsupported protocol version\r\n"
+        # HELLO without a version reports, in the current protocol, and changes nothing.
+        assert c.command("HELLO").startswith(b"*14\r\n$6\r\nserver\r\n$5\r\nredis\r\n")
 
 
 @pytest.fixture

@@ -2,10 +2,35 @@
 one connection on a background thread, while a second thread keeps whatever the server
 sends back, until the server closes the connection or the stream ends."""
 
+import random
 import socket
 import threading
 
 from support.probes import is_closed_error
+
+MB = 1 << 20
+
+
+def random_stream(seed, total, block=MB):
+    """`total` bytes of garbage: a few pseudo-random blocks (the same for a seed on every
+    run), cycled, so that gigabytes cost little to produce."""
+    rng = random.Random(seed)
+    blocks = [memoryview(rng.randbytes(block)) for _ in range(4)]
+    for i in range(total // block):
+        yield blocks[i % len(blocks)]
+
+
+def huge_request_stream(total, argument=512 * MB, block=MB):
+    """A well-formed multibulk request of total // argument arguments of `argument` bytes
+    each, produced lazily."""
+    count = total // argument
+    payload = memoryview(b"a" * block)
+    yield b"*%d\r\n" % count
+    for _ in range(count):
+        yield b"$%d\r\n" % argument
+        for _ in range(argument // block):
+            yield payload
+        yield b"\r\n"
 
 
 class Flood:

@@ -219,3 +219,18 @@ def _parse_typed(raw, pos):
             pairs.append((key, value))
         return Resp(kind, pairs), after
     raise ValueError(f"unknown reply type {kind!r}")
+
+
+def split_replies(data):
+    """Splits bytes holding replies one after another (such as everything a server sent
+    before closing). Returns (replies, rest): the complete replies' raw bytes, and an
+    incomplete or unparsable tail (empty when there is none)."""
+    replies, pos = [], 0
+    while pos < len(data):
+        try:
+            _, end = _parse_typed(data, pos)
+        except (ValueError, IndexError):
+            break
+        replies.append(data[pos:end])
+        pos = end
+    return replies, data[pos:]

@@ -17,7 +17,8 @@ def ferrite_binary():
     path = os.environ.get("FERRITE_SERVER", str(REPO_ROOT / "build" / "src" / "ferrite-server"))
     if not os.path.exists(path):
         raise RuntimeError(f"ferrite-server not found at {path}: build first or set FERRITE_SERVER")
-    return path
+    # Absolute, since servers run in their own working directory.
+    return os.path.abspath(path)
 
 
 def free_port():

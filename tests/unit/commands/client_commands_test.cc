@@ -92,6 +92,9 @@ TEST_F(ClientCommandsTest, InfoDescribesThisConnection) {
   EXPECT_NE(info.find(" laddr=127.0.0.1:" + std::to_string(server_.port()) + " "),
             std::string::npos);
   EXPECT_EQ(info.back(), '\n');
+  client_.Run({"CLIENT", "SETNAME", "x"});
+  info = BulkBody(client_.Run({"CLIENT", "INFO"}));
+  EXPECT_NE(info.find(" cmd=client|info "), std::string::npos) << "recorded before it runs: " << info;
 }
 
 TEST_F(ClientCommandsTest, KillById) {

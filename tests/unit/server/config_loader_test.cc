@@ -89,6 +89,13 @@ TEST_F(StartupConfigTest, CommandLineOverridesTheFile) {
   EXPECT_EQ(startup->config.config_file, std::filesystem::absolute(path_).string());
 }
 
+TEST_F(StartupConfigTest, ShippedExampleFileLoads) {
+  auto startup = Load({std::string(FERRITE_SOURCE_DIR) + "/ferrite.toml"});
+  ASSERT_TRUE(startup.ok()) << startup.status().ToString();
+  EXPECT_FALSE(startup->exit_code.has_value());
+  EXPECT_EQ(startup->config.port, 6379);
+}
+
 TEST_F(StartupConfigTest, DefaultsWithoutArguments) {
   auto startup = Load({});
   ASSERT_TRUE(startup.ok());
@@ -110,10 +117,10 @@ TEST_F(StartupConfigTest, HelpAndUsageErrorsExit) {
   EXPECT_EQ(help->exit_code, 0);
   auto unknown = Load({"--no-such-option", "1"});
   ASSERT_TRUE(unknown.ok());
-  EXPECT_NE(unknown->exit_code.value_or(0), 0);
+  EXPECT_EQ(unknown->exit_code, 1);
   auto missing = Load({"/nonexistent/ferrite.toml"});
   ASSERT_TRUE(missing.ok());
-  EXPECT_NE(missing->exit_code.value_or(0), 0);
+  EXPECT_EQ(missing->exit_code, 1);
 }
 
 }  // namespace
