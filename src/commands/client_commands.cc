@@ -21,7 +21,7 @@ std::optional<ClientType> ClientTypeFromName(std::string_view name) {
 }
 
 std::string UnknownClientTypeError(std::string_view name) {
-  return "ERR Unknown client type '" + std::string(name.substr(0, name.find('\0'))) + "'";
+  return "ERR Unknown client type '" + std::string(UntilNul(name)) + "'";
 }
 
 void CmdClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.session.id)); }
@@ -80,7 +80,7 @@ void CmdClientKill(CommandContext& ctx) {
   const bool old_form = ctx.args.size() == 3;
   if (old_form) {
     // CLIENT KILL addr:port may kill the caller itself.
-    filter.addr = std::string(ctx.args[2]);
+    filter.addr = std::string(UntilNul(ctx.args[2]));
   } else {
     filter.skip_id = ctx.session.id;
     for (size_t i = 2; i < ctx.args.size(); i += 2) {
@@ -105,13 +105,12 @@ void CmdClientKill(CommandContext& ctx) {
         }
         filter.type = *type;
       } else if (IsKeyword(option, "addr")) {
-        filter.addr = std::string(value);
+        filter.addr = std::string(UntilNul(value));
       } else if (IsKeyword(option, "laddr")) {
-        filter.laddr = std::string(value);
+        filter.laddr = std::string(UntilNul(value));
       } else if (IsKeyword(option, "user")) {
         if (value != "default") {
-          ctx.reply.Error("ERR No such user '" + std::string(value.substr(0, value.find('\0'))) +
-                          "'");
+          ctx.reply.Error("ERR No such user '" + std::string(UntilNul(value)) + "'");
           return;
         }
         filter.user = std::string(value);
@@ -257,9 +256,16 @@ void RegisterClientCommands(CommandRegistry& registry) {
        .tips = {"nondeterministic_output"},
        .doc = {"Lists the open connections, one line each.", "2.4.0", "connection",
                "O(N) where N is the number of client connections",
-               {{"client-type", "oneof", "TYPE", A::kOptional, type_choice, "5.0.0"},
+               {{"normal_master_replica_pubsub", "oneof", "TYPE", A::kOptional, type_choice,
+                 "5.0.0"},
                 {"id", "block", "ID", A::kOptional,
-                 {{"client-id", "integer", {}, A::kMultiple}}, "6.2.0"}}}});
+                 {{"client-id", "integer", {}, A::kMultiple}}, "6.2.0"}},
+               {{"2.8.12", "The id field."},
+                {"5.0.0", "The TYPE filter."},
+                {"6.0.0", "The user field."},
+                {"6.2.0", "The argv-mem, tot-mem, laddr and redir fields; the ID filter."},
+                {"7.0.0", "The resp, multi-mem, rbs and rbp fields."},
+                {"7.0.3", "The ssub field."}}}});
   subcommands.push_back(
       {.name = "kill",
        .arity = -3,
@@ -269,15 +275,25 @@ void RegisterClientCommands(CommandRegistry& registry) {
        .doc = {"Closes the connections that match the filters.", "2.4.0", "connection",
                "O(N) where N is the number of client connections",
                {{"filter", "oneof", {}, 0,
-                 {{"ip:port", "string"},
-                  {"filters", "block", {}, A::kMultiple,
-                   {{"client-id", "integer", "ID", A::kOptional},
-                    {"client-type", "oneof", "TYPE", A::kOptional, type_choice},
+                 {{.name = "ip:port", .type = "string", .deprecated_since = "2.8.12"},
+                  {"new-format", "oneof", {}, A::kMultiple,
+                   {{"client-id", "integer", "ID", A::kOptional, {}, "2.8.12"},
+                    {"normal_master_slave_pubsub", "oneof", "TYPE", A::kOptional,
+                     {{"normal", "pure-token", "NORMAL"},
+                      {"master", "pure-token", "MASTER", 0, {}, "3.2.0"},
+                      {"slave", "pure-token", "SLAVE"},
+                      {"replica", "pure-token", "REPLICA", 0, {}, "5.0.0"},
+                      {"pubsub", "pure-token", "PUBSUB"}},
+                     "2.8.12"},
                     {"username", "string", "USER", A::kOptional},
                     {"ip:port", "string", "ADDR", A::kOptional},
-                    {"ip:port", "string", "LADDR", A::kOptional},
-                    {"skipme", "oneof", "SKIPME", A::kOptional,
-                     {{"yes", "pure-token", "YES"}, {"no", "pure-token", "NO"}}}}}}}}}});
+                    {"ip:port", "string", "LADDR", A::kOptional, {}, "6.2.0"},
+                    {"yes/no", "string", "SKIPME", A::kOptional}}}}}},
+               {{"2.8.12", "Filters given as option/value pairs."},
+                {"2.8.12", "The ID filter."},
+                {"3.2.0", "The master type for TYPE."},
+                {"5.0.0", "replica as the name of the replica type; slave is still accepted."},
+                {"6.2.0", "The LADDR filter."}}}});
   subcommands.push_back({.name = "setname",
                          .arity = 3,
                          .flags = kClientFlags,
@@ -299,7 +315,7 @@ void RegisterClientCommands(CommandRegistry& registry) {
                          .handler = CmdClientReply,
                          .doc = {"Turns replies to the current connection on or off.", "3.2.0",
                                  "connection", "O(1)",
-                                 {{"action", "oneof", {}, 0,
+                                 {{"on_off_skip", "oneof", {}, 0,
                                    {{"on", "pure-token", "ON"},
                                     {"off", "pure-token", "OFF"},
                                     {"skip", "pure-token", "SKIP"}}}}}});

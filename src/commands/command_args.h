@@ -34,8 +34,9 @@ inline bool IsValidClientName(std::string_view name) {
 inline constexpr std::string_view kErrBadClientName =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 
+// Options are compared as Redis compares them, with strcasecmp: up to a NUL byte.
 inline bool IsKeyword(std::string_view arg, std::string_view keyword) {
-  return EqualsIgnoreCase(arg, keyword);
+  return EqualsIgnoreCase(UntilNul(arg), keyword);
 }
 
 }  // namespace ferrite

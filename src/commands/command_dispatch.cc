@@ -1,12 +1,10 @@
 #include "commands/command_dispatch.h"
 
 #include "commands/error_replies.h"
+#include "util/ascii.h"
 
 namespace ferrite {
 namespace {
-
-// Redis formats user strings with "%.*s": output stops at a NUL byte.
-std::string_view UpToNul(std::string_view text) { return text.substr(0, text.find('\0')); }
 
 bool ArityMatches(const CommandSpec& command, size_t argc) {
   int arity = command.arity;
@@ -20,11 +18,11 @@ std::string UnknownCommandError(std::span<const std::string_view> args) {
   std::string quoted;
   for (size_t i = 1; i < args.size() && quoted.size() < 128; ++i) {
     quoted += '\'';
-    quoted += UpToNul(args[i]).substr(0, 128 - quoted.size() + 1);
+    quoted += UntilNul(args[i]).substr(0, 128 - quoted.size() + 1);
     quoted += "' ";
   }
   std::string message = "ERR unknown command '";
-  message += UpToNul(args[0]).substr(0, 128);
+  message += UntilNul(args[0]).substr(0, 128);
   message += "', with args beginning with: ";
   message += quoted;
   return message;

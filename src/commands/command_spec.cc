@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "util/ascii.h"
+
 namespace ferrite {
 namespace {
 
@@ -39,7 +41,7 @@ std::vector<std::string_view> CommandCategoryNames(uint32_t categories) {
 
 uint32_t CommandCategoryFromName(std::string_view name) {
   for (size_t i = 0; i < kCategoryNames.size(); ++i) {
-    if (kCategoryNames[i] == name) return 1u << i;
+    if (EqualsIgnoreCase(kCategoryNames[i].substr(1), UntilNul(name))) return 1u << i;
   }
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ferrite {
@@ -62,7 +63,7 @@ enum CommandCategory : uint32_t {
 // Names of the set bits of a flag word, in bit order ("write", "@read", ...).
 std::vector<std::string_view> CommandFlagNames(uint32_t flags);
 std::vector<std::string_view> CommandCategoryNames(uint32_t categories);
-// "@read" -> kAclRead; 0 when unknown.
+// "read" (as ACLCAT takes it, case-insensitive) -> kAclRead; 0 when unknown.
 uint32_t CommandCategoryFromName(std::string_view name);
 
 // Where a command's keys are, in Redis 7's key-spec form.
@@ -92,6 +93,7 @@ struct ArgumentDoc {
   uint8_t flags = 0;
   std::vector<ArgumentDoc> children = {};
   std::string_view since = {};
+  std::string_view deprecated_since = {};
 };
 
 struct CommandDoc {
@@ -100,6 +102,8 @@ struct CommandDoc {
   std::string_view group;
   std::string_view complexity;
   std::vector<ArgumentDoc> arguments;
+  // (version, what changed in it)
+  std::vector<std::pair<std::string_view, std::string_view>> history = {};
 };
 
 struct CommandSpec {

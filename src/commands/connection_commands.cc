@@ -32,8 +32,10 @@ void CmdReset(CommandContext& ctx) {
   session.resp_version = 2;
   ctx.reply.set_resp_version(2);
   session.name.clear();
-  session.reply_off = session.reply_skip = session.reply_skip_next = false;
-  ctx.reply.set_muted(false);
+  // As in Redis: OFF and a pending SKIP end, but a SKIP already applying to this very
+  // command still silences its reply.
+  session.reply_off = session.reply_skip_next = false;
+  ctx.reply.set_muted(session.reply_skip);
   session.authenticated = !ctx.server.PasswordRequired();
   ctx.reply.SimpleString("RESET");
 }
@@ -52,44 +54,36 @@ void CmdHello(CommandContext& ctx) {
     version = *parsed;
   }
 
-  std::optional<std::string_view> user, password, name;
+  // Options take effect one by one, in order, as in Redis 7.0: a name set before a
+  // later option fails stays set.
   for (size_t i = next; i < ctx.args.size(); ++i) {
     size_t more = ctx.args.size() - 1 - i;
     if (IsKeyword(ctx.args[i], "AUTH") && more >= 2) {
-      user = ctx.args[i + 1];
-      password = ctx.args[i + 2];
+      if (!ctx.server.CheckPassword(ctx.args[i + 1], ctx.args[i + 2])) {
+        ctx.reply.Error(kErrWrongPass);
+        return;
+      }
+      ctx.session.authenticated = true;
       i += 2;
     } else if (IsKeyword(ctx.args[i], "SETNAME") && more >= 1) {
-      name = ctx.args[i + 1];
+      if (!IsValidClientName(ctx.args[i + 1])) {
+        ctx.reply.Error(kErrBadClientName);
+        return;
+      }
+      ctx.session.name.assign(ctx.args[i + 1]);  // an empty name clears it
       i += 1;
     } else {
-      std::string_view option = ctx.args[i];
-      option = option.substr(0, option.find('\0'));
-      ctx.reply.Error("ERR Syntax error in HELLO option '" + std::string(option) + "'");
+      ctx.reply.Error("ERR Syntax error in HELLO option '" + std::string(UntilNul(ctx.args[i])) +
+                      "'");
       return;
     }
-  }
-
-  if (user) {
-    if (!ctx.server.CheckPassword(*user, *password)) {
-      ctx.reply.Error(kErrWrongPass);
-      return;
-    }
-    ctx.session.authenticated = true;
   }
   if (!ctx.session.authenticated) {
     ctx.reply.Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-        "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
-        "select the RESP protocol version at the same time");
+        "HELLO AUTH <user> <pass> option can be used to authenticate the client and select "
+        "the RESP protocol version at the same time");
     return;
-  }
-  if (name) {
-    if (!IsValidClientName(*name)) {
-      ctx.reply.Error(kErrBadClientName);
-      return;
-    }
-    ctx.session.name.assign(*name);  // an empty name clears it
   }
   if (version != 0) {
     ctx.session.resp_version = static_cast<int>(version);
@@ -142,9 +136,10 @@ void CmdAuth(CommandContext& ctx) {
 }
 
 void CmdSelect(CommandContext& ctx) {
-  auto index = ParseStrictInt64(ctx.args[1]);
-  if (!index || *index < INT32_MIN || *index > INT32_MAX) {
-    ctx.reply.Error(kErrNotInteger);
+  auto index = ParseIntOrReply(ctx.reply, ctx.args[1]);
+  if (!index) return;
+  if (*index < INT32_MIN || *index > INT32_MAX) {
+    ctx.reply.Error("ERR value is out of range, value must between -2147483648 and 2147483647");
     return;
   }
   if (*index < 0 || *index >= ctx.server.databases()) {
@@ -205,7 +200,8 @@ void RegisterConnectionCommands(CommandRegistry& registry) {
                  {{"protover", "integer"},
                   {"username_password", "block", "AUTH", A::kOptional,
                    {{"username", "string"}, {"password", "string"}}},
-                  {"clientname", "string", "SETNAME", A::kOptional}}}}}});
+                  {"clientname", "string", "SETNAME", A::kOptional}}}},
+               {{"6.2.0", "The protocol version became optional: without it HELLO only reports."}}}});
   registry.Register({.name = "auth",
                      .arity = -2,
                      .flags = kHandshakeFlags,
@@ -214,7 +210,8 @@ void RegisterConnectionCommands(CommandRegistry& registry) {
                      .doc = {"Authenticates the connection.", "1.0.0", "connection",
                              "O(N) where N is the number of passwords defined for the user",
                              {{"username", "string", {}, A::kOptional, {}, "6.0.0"},
-                              {"password", "string"}}}});
+                              {"password", "string"}},
+                             {{"6.0.0", "Accepts a user name before the password."}}}});
   registry.Register({.name = "select",
                      .arity = 2,
                      .flags = kCmdLoading | kCmdStale | kCmdFast,

@@ -13,7 +13,7 @@ std::string WrongArityError(std::string_view full_name) {
 
 std::string UnknownSubcommandError(std::string_view container, std::string_view subcommand) {
   // Redis prints the subcommand with "%.128s": at most 128 bytes, up to a NUL.
-  subcommand = subcommand.substr(0, subcommand.find('\0')).substr(0, 128);
+  subcommand = UntilNul(subcommand).substr(0, 128);
   std::string message = "ERR unknown subcommand '";
   message += subcommand;
   message += "'. Try ";

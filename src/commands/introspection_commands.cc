@@ -80,9 +80,14 @@ void ReplyCommandInfo(ReplyBuilder& r, const CommandSpec& command) {
   for (std::string_view category : categories) r.SimpleString(category);
   r.SetHeader(command.tips.size());
   for (std::string_view tip : command.tips) r.Bulk(tip);
-  r.ArrayHeader(command.key_specs.size());
+  r.SetHeader(command.key_specs.size());
   for (const KeySpec& spec : command.key_specs) ReplyKeySpec(r, spec);
-  r.ArrayHeader(command.subcommands.size());
+  // Redis sends "no subcommands" as an empty set and subcommands as an array.
+  if (command.subcommands.empty()) {
+    r.SetHeader(0);
+  } else {
+    r.ArrayHeader(command.subcommands.size());
+  }
   for (const CommandSpec& sub : command.subcommands) ReplyCommandInfo(r, sub);
 }
 
@@ -91,8 +96,8 @@ void ReplyArgumentDoc(ReplyBuilder& r, const ArgumentDoc& arg) {
   if (arg.flags & ArgumentDoc::kOptional) flags.push_back("optional");
   if (arg.flags & ArgumentDoc::kMultiple) flags.push_back("multiple");
   if (arg.flags & ArgumentDoc::kMultipleToken) flags.push_back("multiple_token");
-  size_t fields = 2 + !arg.token.empty() + !arg.since.empty() + !flags.empty() +
-                  !arg.children.empty();
+  size_t fields = 2 + !arg.token.empty() + !arg.since.empty() + !arg.deprecated_since.empty() +
+                  !flags.empty() + !arg.children.empty();
   r.MapHeader(fields);
   r.Bulk("name");
   r.Bulk(arg.name);
@@ -105,6 +110,10 @@ void ReplyArgumentDoc(ReplyBuilder& r, const ArgumentDoc& arg) {
   if (!arg.since.empty()) {
     r.Bulk("since");
     r.Bulk(arg.since);
+  }
+  if (!arg.deprecated_since.empty()) {
+    r.Bulk("deprecated_since");
+    r.Bulk(arg.deprecated_since);
   }
   if (!flags.empty()) {
     r.Bulk("flags");
@@ -120,7 +129,7 @@ void ReplyArgumentDoc(ReplyBuilder& r, const ArgumentDoc& arg) {
 
 void ReplyCommandDoc(ReplyBuilder& r, const CommandSpec& command) {
   const CommandDoc& doc = command.doc;
-  r.MapHeader(4 + !doc.arguments.empty() + !command.subcommands.empty());
+  r.MapHeader(4 + !doc.history.empty() + !doc.arguments.empty() + !command.subcommands.empty());
   r.Bulk("summary");
   r.Bulk(doc.summary);
   r.Bulk("since");
@@ -129,6 +138,15 @@ void ReplyCommandDoc(ReplyBuilder& r, const CommandSpec& command) {
   r.Bulk(doc.group);
   r.Bulk("complexity");
   r.Bulk(doc.complexity);
+  if (!doc.history.empty()) {
+    r.Bulk("history");
+    r.SetHeader(doc.history.size());
+    for (const auto& [version, change] : doc.history) {
+      r.ArrayHeader(2);
+      r.Bulk(version);
+      r.Bulk(change);
+    }
+  }
   if (!doc.arguments.empty()) {
     r.Bulk("arguments");
     r.ArrayHeader(doc.arguments.size());
@@ -212,7 +230,7 @@ void CmdCommandList(CommandContext& ctx) {
   }
   uint32_t category = 0;
   if (filter == Filter::kCategory) {
-    category = CommandCategoryFromName("@" + std::string(value));
+    category = CommandCategoryFromName(value);
   }
   std::vector<std::string_view> names;
   auto consider = [&](const CommandSpec& command) {
@@ -244,14 +262,14 @@ void CmdCommandGetKeys(CommandContext& ctx) {
     ctx.reply.Error("ERR Invalid command specified");
     return;
   }
+  if (command->first_key <= 0 && command->key_specs.empty()) {
+    ctx.reply.Error("ERR The command has no key arguments");
+    return;
+  }
   int arity = command->arity;
   if ((arity > 0 && static_cast<size_t>(arity) != target.size()) ||
       target.size() < static_cast<size_t>(arity < 0 ? -arity : 0)) {
     ctx.reply.Error("ERR Invalid number of arguments specified for command");
-    return;
-  }
-  if (command->first_key <= 0) {
-    ctx.reply.Error("ERR The command has no key arguments");
     return;
   }
   std::vector<std::string_view> keys;
@@ -313,7 +331,8 @@ void RegisterIntrospectionCommands(CommandRegistry& registry) {
       "info", -2, CmdCommandInfo,
       {"Returns details about commands.", "2.8.13", "server",
        "O(N) where N is the number of commands to look up",
-       {{"command-name", "string", {}, A::kOptional | A::kMultiple}}},
+       {{"command-name", "string", {}, A::kOptional | A::kMultiple}},
+       {{"7.0.0", "Without arguments, describes every command."}}},
       {"nondeterministic_output_order"}));
   subcommands.push_back(Subcommand(
       "docs", -2, CmdCommandDocs,
@@ -333,8 +352,7 @@ void RegisterIntrospectionCommands(CommandRegistry& registry) {
   subcommands.push_back(Subcommand(
       "getkeys", -4, CmdCommandGetKeys,
       {"Extracts the key names from a full command line.", "2.8.13", "server",
-       "O(N) where N is the number of arguments to the command",
-       {{"command", "string"}, {"arg", "string", {}, A::kOptional | A::kMultiple}}}));
+       "O(N) where N is the number of arguments to the command", {}}));
   subcommands.push_back(Subcommand(
       "help", 2, CmdCommandHelp,
       {"Shows help on the COMMAND subcommands.", "5.0.0", "server", "O(1)", {}}));

@@ -133,7 +133,8 @@ void RegisterServerCommands(CommandRegistry& registry) {
        .handler = CmdInfo,
        .tips = {"nondeterministic_output", "request_policy:all_shards", "response_policy:special"},
        .doc = {"Reports information and statistics about the server.", "1.0.0", "server",
-               "O(1)", {{"section", "string", {}, A::kOptional | A::kMultiple}}}});
+               "O(1)", {{"section", "string", {}, A::kOptional | A::kMultiple}},
+               {{"7.0.0", "Accepts several sections at once."}}}});
   registry.Register({.name = "time",
                      .arity = 1,
                      .flags = kCmdLoading | kCmdStale | kCmdFast,
@@ -153,7 +154,8 @@ void RegisterServerCommands(CommandRegistry& registry) {
                  {{"nosave", "pure-token", "NOSAVE"}, {"save", "pure-token", "SAVE"}}},
                 {"now", "pure-token", "NOW", A::kOptional, {}, "7.0.0"},
                 {"force", "pure-token", "FORCE", A::kOptional, {}, "7.0.0"},
-                {"abort", "pure-token", "ABORT", A::kOptional, {}, "7.0.0"}}}});
+                {"abort", "pure-token", "ABORT", A::kOptional, {}, "7.0.0"}},
+               {{"7.0.0", "NOW, FORCE and ABORT."}}}});
 
   std::vector<CommandSpec> config;
   config.push_back({.name = "get",
@@ -164,7 +166,8 @@ void RegisterServerCommands(CommandRegistry& registry) {
                     .doc = {"Returns the values of configuration parameters.", "2.0.0",
                             "server",
                             "O(N) when N is the number of configuration parameters provided",
-                            {{"parameter", "string", {}, A::kMultiple}}}});
+                            {{"parameter", "block", {}, A::kMultiple, {{"parameter", "string"}}}},
+                            {{"7.0.0", "Accepts several patterns at once."}}}});
   config.push_back({.name = "set",
                     .arity = -4,
                     .flags = kAdminFlags,
@@ -174,7 +177,8 @@ void RegisterServerCommands(CommandRegistry& registry) {
                     .doc = {"Sets configuration parameters, all or none.", "2.0.0", "server",
                             "O(N) when N is the number of configuration parameters provided",
                             {{"parameter_value", "block", {}, A::kMultiple,
-                              {{"parameter", "string"}, {"value", "string"}}}}}});
+                              {{"parameter", "string"}, {"value", "string"}}}},
+                            {{"7.0.0", "Sets several parameters at once, all or none."}}}});
   config.push_back({.name = "resetstat",
                     .arity = 2,
                     .flags = kAdminFlags,

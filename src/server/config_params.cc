@@ -126,6 +126,23 @@ std::string ParseHz(ServerConfig& config, std::string_view value) {
   return error;
 }
 
+// Until persistence exists, the only values accepted are those that describe no
+// persistence; anything else is refused rather than silently ignored.
+std::string ParseSave(ServerConfig& config, std::string_view value) {
+  if (!value.empty()) return "snapshots are not available yet: only \"\" (no saving) is accepted";
+  config.save.clear();
+  return {};
+}
+
+std::string ParseAppendOnly(ServerConfig& config, std::string_view value) {
+  std::string error = ParseYesNo<&ServerConfig::appendonly>(config, value);
+  if (error.empty() && config.appendonly) {
+    config.appendonly = false;
+    return "the append-only file is not available yet: only 'no' is accepted";
+  }
+  return error;
+}
+
 std::string ParseDir(ServerConfig& config, std::string_view value) {
   if (value.empty()) return "dir can't be empty";
   config.dir = std::string(value);
@@ -169,10 +186,10 @@ constexpr std::array<ConfigParam, 18> kParams = {{
     {"threads", "event-loop threads (0: one per core)", false,
      ParseInteger<&ServerConfig::threads, 0, 1024>, FormatInteger<&ServerConfig::threads>},
     {"hz", "background task frequency", true, ParseHz, FormatInteger<&ServerConfig::hz>},
-    {"save", "snapshot rules (persistence is not available yet)", false,
-     ParseString<&ServerConfig::save>, FormatString<&ServerConfig::save>},
-    {"appendonly", "append-only file (persistence is not available yet)", false,
-     ParseYesNo<&ServerConfig::appendonly>, FormatYesNo<&ServerConfig::appendonly>},
+    {"save", "snapshot rules (persistence is not available yet)", true, ParseSave,
+     FormatString<&ServerConfig::save>},
+    {"appendonly", "append-only file (persistence is not available yet)", true,
+     ParseAppendOnly, FormatYesNo<&ServerConfig::appendonly>},
 }};
 
 Status SetFailed(std::string_view name, std::string_view reason) {
@@ -195,13 +212,17 @@ const ConfigParam* FindConfigParam(std::string_view name) {
 }
 
 Status ApplyConfigChanges(ServerConfig& config, const ConfigPairs& changes, bool at_runtime) {
+  // Redis reads values as C strings: a NUL byte ends them. Errors about the name use
+  // it as typed; errors about the value use the parameter's own name.
   std::vector<const ConfigParam*> params;
   std::set<const ConfigParam*> seen;
-  for (const auto& [name, value] : changes) {
-    const ConfigParam* param = FindConfigParam(name);
+  for (const auto& [typed_name, value] : changes) {
+    // Looked up with every byte; printed, like Redis's %s, up to a NUL.
+    const ConfigParam* param = FindConfigParam(typed_name);
+    std::string_view name = UntilNul(typed_name);
     if (param == nullptr) {
       return Status::InvalidArgument(
-          "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+          "ERR Unknown option or number of arguments for CONFIG SET - '" + std::string(name) + "'");
     }
     if (at_runtime && !param->mutable_at_runtime) {
       return SetFailed(name, "can't set immutable config");
@@ -211,8 +232,8 @@ Status ApplyConfigChanges(ServerConfig& config, const ConfigPairs& changes, bool
   }
   ServerConfig updated = config;
   for (size_t i = 0; i < changes.size(); ++i) {
-    std::string error = params[i]->parse(updated, changes[i].second);
-    if (!error.empty()) return SetFailed(changes[i].first, error);
+    std::string error = params[i]->parse(updated, UntilNul(changes[i].second));
+    if (!error.empty()) return SetFailed(params[i]->name, error);
   }
   config = std::move(updated);
   return Status::Ok();
@@ -221,11 +242,19 @@ Status ApplyConfigChanges(ServerConfig& config, const ConfigPairs& changes, bool
 ConfigPairs MatchConfigParams(const ServerConfig& config,
                               std::span<const std::string_view> patterns) {
   ConfigPairs out;
-  for (const ConfigParam& param : ConfigParams()) {
-    for (std::string_view pattern : patterns) {
-      if (GlobMatch(pattern, param.name, /*nocase=*/true)) {
+  std::set<const ConfigParam*> listed;
+  for (std::string_view pattern : patterns) {
+    if (pattern.find_first_of("*?[") == std::string_view::npos) {
+      // A plain name is looked up, and Redis answers with the name as it was asked.
+      const ConfigParam* param = FindConfigParam(pattern);
+      if (param != nullptr && listed.insert(param).second) {
+        out.emplace_back(std::string(pattern), param->format(config));
+      }
+      continue;
+    }
+    for (const ConfigParam& param : ConfigParams()) {
+      if (GlobMatch(pattern, param.name, /*nocase=*/true) && listed.insert(&param).second) {
         out.emplace_back(std::string(param.name), param.format(config));
-        break;
       }
     }
   }

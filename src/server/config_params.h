@@ -31,7 +31,8 @@ const ConfigParam* FindConfigParam(std::string_view name);
 // (unknown name, immutable at run time, duplicate, invalid value).
 Status ApplyConfigChanges(ServerConfig& config, const ConfigPairs& changes, bool at_runtime);
 
-// CONFIG GET: the parameters matching any of the glob patterns, each once.
+// CONFIG GET: the parameters matching any of the glob patterns, each once. A pattern
+// without wildcards is a name, echoed as given (Redis does so).
 ConfigPairs MatchConfigParams(const ServerConfig& config,
                               std::span<const std::string_view> patterns);
 

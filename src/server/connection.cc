@@ -128,7 +128,11 @@ void Connection::ProcessInput() {
       break;
     }
     size_t consumed = parser_.consumed();
-    if (!parser_.args().empty()) Execute(parser_.args());
+    if (parser_.args().empty()) {
+      AdvanceReplySkip();  // an empty request still counts, for CLIENT REPLY SKIP
+    } else {
+      Execute(parser_.args());
+    }
     // The arguments were views into the buffer: drop the request only now.
     query_.Consume(consumed);
   }
@@ -170,10 +174,14 @@ void Connection::FinishCommand() {
     for (const std::string& code : error_codes_) stats.CountErrorCode(code);
     if (command_ran_) stats.command(current_command_->index).failed_calls.Add();
   }
-  // CLIENT REPLY SKIP silences the command after the one that set it.
+  AdvanceReplySkip();
+  CheckOutputLimits(worker_.loop().now_ms());
+}
+
+void Connection::AdvanceReplySkip() {
+  // CLIENT REPLY SKIP silences the request after the one that set it.
   session_.reply_skip = session_.reply_skip_next;
   session_.reply_skip_next = false;
-  CheckOutputLimits(worker_.loop().now_ms());
 }
 
 DeferredReply Connection::Defer() {

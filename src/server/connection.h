@@ -63,6 +63,7 @@ class Connection final : public IoHandler, public ClientConnection {
   // Book-keeping after a command's reply is complete (now, or when a deferred reply
   // arrives): reply-skip state, error statistics, output limits.
   void FinishCommand();
+  void AdvanceReplySkip();
   void CheckOutputLimits(int64_t now_ms);
   void RequestWrite();
   void UpdateInterest();

@@ -1,11 +1,13 @@
 #include "server/info_report.h"
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <array>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -21,10 +23,13 @@ namespace ferrite {
 namespace {
 
 // Sections in the order Redis prints them.
-constexpr std::array<std::string_view, 8> kSectionOrder = {
-    "server", "clients", "stats", "replication", "cpu", "commandstats", "errorstats", "keyspace"};
-constexpr std::array<std::string_view, 7> kDefaultSections = {
-    "server", "clients", "stats", "replication", "cpu", "errorstats", "keyspace"};
+constexpr std::array<std::string_view, 13> kSectionOrder = {
+    "server",     "clients",      "memory",     "persistence",  "stats",
+    "replication", "cpu",         "modules",    "commandstats", "errorstats",
+    "latencystats", "cluster",    "keyspace"};
+constexpr std::array<std::string_view, 11> kDefaultSections = {
+    "server", "clients", "memory", "persistence", "stats", "replication",
+    "cpu",    "modules", "errorstats", "cluster", "keyspace"};
 
 std::set<std::string> SelectSections(std::span<const std::string_view> requested) {
   std::set<std::string> selected;
@@ -33,7 +38,7 @@ std::set<std::string> SelectSections(std::span<const std::string_view> requested
     return selected;
   }
   for (std::string_view name : requested) {
-    std::string lower(name);
+    std::string lower(UntilNul(name));  // Redis reads section names as C strings
     for (char& c : lower) c = AsciiLower(c);
     if (lower == "all" || lower == "everything") {
       selected.insert(kSectionOrder.begin(), kSectionOrder.end());
@@ -117,6 +122,64 @@ void AppendClients(std::string& out, const Server& server, const ServerConfig& c
                  server.connected_clients(), config.maxclients,
                  Max(server, &WorkerStats::recent_max_input_buffer),
                  Max(server, &WorkerStats::recent_max_output_buffer));
+}
+
+// Redis's human-readable byte counts: "1.50M", "863.05K", "12B".
+std::string HumanBytes(uint64_t bytes) {
+  static constexpr const char* kUnits[] = {"B", "K", "M", "G", "T", "P"};
+  double value = static_cast<double>(bytes);
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{}B", bytes) : fmt::format("{:.2f}{}", value, kUnits[unit]);
+}
+
+void AppendMemory(std::string& out) {
+  struct mallinfo2 heap = mallinfo2();
+  uint64_t used = heap.uordblks + heap.hblkhd;
+  uint64_t rss = 0;
+  if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
+    unsigned long pages_total = 0, pages_resident = 0;
+    if (std::fscanf(statm, "%lu %lu", &pages_total, &pages_resident) == 2) {
+      rss = static_cast<uint64_t>(pages_resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    }
+    std::fclose(statm);
+  }
+  fmt::format_to(std::back_inserter(out),
+                 "# Memory\r\n"
+                 "used_memory:{}\r\n"
+                 "used_memory_human:{}\r\n"
+                 "used_memory_rss:{}\r\n"
+                 "used_memory_rss_human:{}\r\n"
+                 "maxmemory:0\r\n"
+                 "maxmemory_human:0B\r\n"
+                 "maxmemory_policy:noeviction\r\n"
+                 "mem_allocator:libc\r\n",
+                 used, HumanBytes(used), rss, HumanBytes(rss));
+}
+
+void AppendPersistence(std::string& out, const Server& server) {
+  // Nothing is persisted yet; these are Redis's fields for a server that never saved.
+  fmt::format_to(std::back_inserter(out),
+                 "# Persistence\r\n"
+                 "loading:0\r\n"
+                 "async_loading:0\r\n"
+                 "rdb_changes_since_last_save:0\r\n"
+                 "rdb_bgsave_in_progress:0\r\n"
+                 "rdb_last_save_time:{}\r\n"
+                 "rdb_last_bgsave_status:ok\r\n"
+                 "rdb_last_bgsave_time_sec:-1\r\n"
+                 "rdb_current_bgsave_time_sec:-1\r\n"
+                 "aof_enabled:0\r\n"
+                 "aof_rewrite_in_progress:0\r\n"
+                 "aof_rewrite_scheduled:0\r\n"
+                 "aof_last_rewrite_time_sec:-1\r\n"
+                 "aof_current_rewrite_time_sec:-1\r\n"
+                 "aof_last_bgrewrite_status:ok\r\n"
+                 "aof_last_write_status:ok\r\n",
+                 server.identity().start_unix_ms / 1000);
 }
 
 void AppendStats(std::string& out, const Server& server) {
@@ -242,11 +305,17 @@ std::string BuildInfoReport(const Server& server, std::span<const std::string_vi
     if (!out.empty()) out += "\r\n";
     if (section == "server") AppendServer(out, server, *config);
     if (section == "clients") AppendClients(out, server, *config);
+    if (section == "memory") AppendMemory(out);
+    if (section == "persistence") AppendPersistence(out, server);
     if (section == "stats") AppendStats(out, server);
     if (section == "replication") AppendReplication(out, server);
     if (section == "cpu") AppendCpu(out);
+    if (section == "modules") out += "# Modules\r\n";
     if (section == "commandstats") AppendCommandStats(out, server);
     if (section == "errorstats") AppendErrorStats(out, server);
+    // Per-command latency percentiles are not tracked yet: the section is empty.
+    if (section == "latencystats") out += "# Latencystats\r\n";
+    if (section == "cluster") out += "# Cluster\r\ncluster_enabled:0\r\n";
     if (section == "keyspace") out += "# Keyspace\r\n";
   }
   return out;

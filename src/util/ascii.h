@@ -18,6 +18,12 @@ constexpr bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Redis reads many arguments as C strings (strcasecmp, printf's %s): for those, a NUL
+// byte ends the text. Applying this where Redis does keeps replies identical.
+constexpr std::string_view UntilNul(std::string_view text) {
+  return text.substr(0, text.find('\0'));
+}
+
 inline std::string AsciiToUpper(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = AsciiUpper(c);

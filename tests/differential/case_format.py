@@ -34,9 +34,16 @@ How replies are compared (default: byte for byte; at most one of these):
                  values of simple strings, bulks, numbers and errors may differ
     @type        only the reply's outermost RESP type must match, and an array's elements
                  be of types found among Redis's elements (COMMAND COUNT, help texts)
-    @subset      Ferrite's reply may have fewer elements: every element of its array must
-                 be one of Redis's (byte for byte), every key of its map one of Redis's
-                 (values compared by shape); for the commands Ferrite lists fewer of
+    @subset      Ferrite's reply may list fewer commands (COMMAND, COMMAND INFO, COMMAND
+                 LIST): arrays of equal length are compared element by element, otherwise
+                 each of Ferrite's elements must equal Redis's element of the same name
+                 (an entry's name is its first element); in COMMAND INFO entries a
+                 container's subcommand list (the last element) may itself be a subset
+    @docs        COMMAND DOCS: the same commands, each with the same fields in the same
+                 order; the prose (summary, complexity, history texts) compared by shape,
+                 everything else (since, group, each argument's name, type, token,
+                 flags, ...) byte for byte; a container's subcommands may be fewer;
+                 @docs:all lets Ferrite list fewer commands (COMMAND DOCS with no names)
     @pairs       a map, or a flat array of name/value pairs: the same pairs in any order
                  (CONFIG GET with several patterns follows dict order in Redis)
     @mask:K1,K2  byte for byte, except the values of map keys (or of name/value pairs in a
@@ -45,12 +52,19 @@ How replies are compared (default: byte for byte; at most one of these):
                  fields in the same order; the values must match except for fields that
                  depend on the process (id, addr, fd, age, memory sizes, ...)
     @info        INFO text: same RESP type and the same "# Section" headers in order
+    @known:NAME  a difference Ferrite keeps on purpose (known_differences.py, explained
+                 in docs/compatibility.md): both servers must behave as that entry says
 
 File-level directive (before the first command):
 
     @server ARGS...       run this file against its own pair of servers, each started
                           with these extra command-line arguments (both servers take the
-                          same `--name value` form), instead of the shared pair
+                          same `--name value` form), instead of the shared pair; `@server`
+                          alone gives a pair of its own with no extra arguments
+
+In arguments, {client-id}, {client-addr} and {client-laddr} stand for the connection's
+own ID, address and local address on each server (as CLIENT INFO shows them, read right
+after connecting).
 """
 
 import re
@@ -58,7 +72,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SEND_MODES = ("command", "noreply", "close", "raw", "raw-close", "reconnect")
-COMPARE_MODES = ("exact", "shape", "type", "subset", "pairs", "mask", "clientlist", "info")
+COMPARE_MODES = ("exact", "shape", "type", "subset", "docs", "pairs", "mask", "clientlist",
+                 "info", "known")
 
 
 class CaseSyntaxError(ValueError):
@@ -75,17 +90,41 @@ class Step:
     args: list = field(default_factory=list)  # command arguments (bytes)
     raw: bytes = b""               # for raw sends
     replies: int = 1               # replies to read (raw sends)
-    mask_keys: tuple = ()          # for compare == "mask"
+    compare_option: object = None  # @mask: the key names (bytes); @docs:all: "all"
 
     def describe(self):
-        return f"line {self.line_no}: {self.text}"
+        return f"line {self.line_no}: {self.text}" if self.line_no else self.text
+
+    @classmethod
+    def command(cls, *args, compare="exact", option=None):
+        """A step built by a test rather than read from a file."""
+        args = [a.encode() if isinstance(a, str) else a for a in args]
+        return cls(line_no=0, text=" ".join(quote_arg(a) for a in args), args=args,
+                   compare=compare, compare_option=option)
+
+
+def quote_arg(arg):
+    """An argument as it would be written in a case file."""
+    if arg and all(33 <= b < 127 and b not in b'"\\\'' for b in arg):
+        return arg.decode()
+    out = []
+    for b in arg:
+        c = chr(b)
+        if c in '"\\':
+            out.append("\\" + c)
+        elif 32 <= b < 127:
+            out.append(c)
+        else:
+            out.append(f"\\x{b:02x}")
+    return '"' + "".join(out) + '"'
 
 
 @dataclass
 class CaseFile:
     path: Path
-    server_args: list  # extra server arguments; empty: the shared servers
+    server_args: list      # extra arguments for the file's own servers
     steps: list
+    dedicated: bool = False  # True: the file needs servers of its own (@server)
 
 
 _HEX = "0123456789abcdefABCDEF"
@@ -182,7 +221,15 @@ def parse_line(line_no, line):
             if name == "mask":
                 if not option:
                     raise CaseSyntaxError("@mask needs keys: @mask:id")
-                step.mask_keys = tuple(key.encode() for key in option.split(","))
+                step.compare_option = tuple(key.encode() for key in option.split(","))
+            elif name == "known":
+                if not option:
+                    raise CaseSyntaxError("@known needs a name: @known:closes-silenced-connection")
+                step.compare_option = option
+            elif name == "docs" and option:
+                if option != "all":
+                    raise CaseSyntaxError("@docs takes only :all")
+                step.compare_option = option
         else:
             raise CaseSyntaxError(f"unknown directive {word}")
     words = split_args(rest)
@@ -202,6 +249,7 @@ def parse_line(line_no, line):
 def parse_case_text(text, path=Path("<text>")):
     server_args = []
     steps = []
+    dedicated = False
     for line_no, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -211,11 +259,12 @@ def parse_case_text(text, path=Path("<text>")):
                 if steps:
                     raise CaseSyntaxError("@server must come before the first command")
                 server_args += [w.decode() for w in split_args(stripped[len("@server"):])]
+                dedicated = True
                 continue
             steps.append(parse_line(line_no, line))
         except CaseSyntaxError as e:
             raise CaseSyntaxError(f"{path}:{line_no}: {e}") from None
-    return CaseFile(path=path, server_args=server_args, steps=steps)
+    return CaseFile(path=path, server_args=server_args, steps=steps, dedicated=dedicated)
 
 
 def parse_case_file(path):

@@ -4,19 +4,20 @@ documented in case_format.py, and describing a difference so it can be fixed."""
 from support.resp import parse_typed
 
 # CLIENT LIST / CLIENT INFO fields whose values depend on the process, the connection or
-# timing; every other field (name, db, flags, cmd, resp, ...) must have the same value.
+# timing (events shows "w" while a socket is full); every other field (name, db, flags,
+# cmd, resp, ...) must have the same value.
 VOLATILE_CLIENT_FIELDS = frozenset({
     b"id", b"addr", b"laddr", b"fd", b"age", b"idle", b"qbuf", b"qbuf-free", b"argv-mem",
-    b"multi-mem", b"rbs", b"rbp", b"obl", b"oll", b"omem", b"tot-mem",
+    b"multi-mem", b"rbs", b"rbp", b"obl", b"oll", b"omem", b"tot-mem", b"events",
 })
 
 _AGGREGATES = (b"*", b"~", b">", b"%", b"|")
 _MAPS = (b"%", b"|")
 
 
-def compare_replies(mode, redis_raw, ferrite_raw, mask_keys=()):
-    """Returns None when Ferrite's reply passes for Redis's under `mode`, else a short
-    reason."""
+def compare_replies(mode, redis_raw, ferrite_raw, option=None):
+    """Returns None when Ferrite's reply passes for Redis's under `mode` (and its option:
+    the key names for "mask", "all" for "docs"), else a short reason."""
     if redis_raw == ferrite_raw:
         return None
     if mode == "exact":
@@ -35,10 +36,12 @@ def compare_replies(mode, redis_raw, ferrite_raw, mask_keys=()):
         return _type_difference(redis_reply, ferrite_reply)
     if mode == "subset":
         return _subset_difference(redis_reply, ferrite_reply)
+    if mode == "docs":
+        return docs_difference(redis_reply, ferrite_reply, all_commands=option == "all")
     if mode == "pairs":
         return _pairs_difference(redis_reply, ferrite_reply)
     if mode == "mask":
-        return _masked_difference(redis_reply, ferrite_reply, set(mask_keys), "reply")
+        return _masked_difference(redis_reply, ferrite_reply, set(option or ()), "reply")
     if mode == "clientlist":
         return _client_list_difference(redis_reply, ferrite_reply)
     if mode == "info":
@@ -106,24 +109,116 @@ def _key_summary(redis_reply, ferrite_reply):
     return f" (Redis keys {redis_keys}, Ferrite keys {ferrite_keys})"
 
 
-def _subset_difference(redis_reply, ferrite_reply):
+def _subset_difference(redis_reply, ferrite_reply, path="reply", by_name=False):
+    """Ferrite's array lists some of Redis's commands (names, or COMMAND INFO entries).
+    Arrays of equal length are compared position by position (unless by_name);
+    otherwise each of Ferrite's elements is matched with Redis's element of the same
+    name. Entries must be equal, except that a container's subcommand list (an entry's
+    last element, in Redis's dict order) is matched by name and may be a subset."""
     if redis_reply.kind != ferrite_reply.kind:
-        return f"type {ferrite_reply.kind!r} instead of {redis_reply.kind!r}"
-    if redis_reply.kind in _MAPS:
-        redis_map = dict((k, v) for k, v in _hashable_pairs(redis_reply))
-        for key, value in _hashable_pairs(ferrite_reply):
-            if key not in redis_map:
-                return f"key {key!r} is not in Redis's reply"
-            reason = shape_difference(redis_map[key], value, f"reply[{key!r}]")
+        return f"{path}: type {ferrite_reply.kind!r} instead of {redis_reply.kind!r}"
+    if redis_reply.kind not in (b"*", b"~") or redis_reply.value is None \
+            or ferrite_reply.value is None:
+        return _masked_difference(redis_reply, ferrite_reply, set(), path)
+    if len(redis_reply.value) == len(ferrite_reply.value) and not by_name:
+        pairs = list(zip(redis_reply.value, ferrite_reply.value))
+    else:
+        by_name = {_element_name(e): e for e in redis_reply.value}
+        pairs = []
+        for element in ferrite_reply.value:
+            name = _element_name(element)
+            if name not in by_name:
+                return f"{path}: {_compact(element)[:300]} is not in Redis's reply"
+            pairs.append((by_name[name], element))
+    for redis_element, ferrite_element in pairs:
+        where = f"{path}[{_element_name(redis_element)!r}]"
+        if redis_element.kind != ferrite_element.kind:
+            return f"{where}: type {ferrite_element.kind!r} instead of {redis_element.kind!r}"
+        if redis_element.kind == b"*" and redis_element.value and ferrite_element.value:
+            if len(redis_element.value) != len(ferrite_element.value):
+                return f"{where}: {len(ferrite_element.value)} elements instead of " \
+                       f"{len(redis_element.value)}"
+            for i, (r, f) in enumerate(zip(redis_element.value[:-1], ferrite_element.value)):
+                reason = _masked_difference(r, f, set(), f"{where}[{i}]")
+                if reason:
+                    return reason
+            reason = _subset_difference(redis_element.value[-1], ferrite_element.value[-1],
+                                        f"{where}[subcommands]", by_name=True)
             if reason:
                 return reason
-        return None
-    if redis_reply.kind in _AGGREGATES:
-        for i, element in enumerate(ferrite_reply.value or []):
-            if element not in redis_reply.value:
-                return f"element {i} is not in Redis's reply: {_compact(element)[:300]}"
-        return None
-    return shape_difference(redis_reply, ferrite_reply, "reply")
+        elif redis_element != ferrite_element:
+            return f"{where}: {_brief(ferrite_element)} instead of {_brief(redis_element)}"
+    return None
+
+
+def _element_name(element):
+    """A command's name: the element itself, or an entry's first element."""
+    if element.kind in _AGGREGATES and element.value:
+        first = element.value[0]
+        return first.value if first.kind not in _AGGREGATES else _compact(element)
+    return element.value
+
+
+# COMMAND DOCS fields written in prose, which Ferrite words itself: compared by shape.
+PROSE_DOC_FIELDS = frozenset({b"summary", b"complexity", b"history"})
+
+
+def docs_difference(redis_reply, ferrite_reply, all_commands=False, path="reply"):
+    """COMMAND DOCS: the same commands (with all_commands, Ferrite's may be fewer), each
+    with the same documentation fields in the same order. Prose fields (summary,
+    complexity, history) are compared by shape, every other field (since, group,
+    doc_flags, and each argument's name, type, token, flags, ...) byte for byte, argument
+    lists field by field, and a container's subcommands as COMMAND DOCS again, Ferrite's
+    possibly fewer."""
+    if redis_reply.kind != ferrite_reply.kind:
+        return f"{path}: type {ferrite_reply.kind!r} instead of {redis_reply.kind!r}"
+    redis_pairs, ferrite_pairs = _as_pairs(redis_reply), _as_pairs(ferrite_reply)
+    if redis_pairs is None or ferrite_pairs is None:
+        return shape_difference(redis_reply, ferrite_reply, path)
+    redis_docs = {k.value: v for k, v in redis_pairs}
+    if not all_commands:
+        redis_names = [k.value for k, _ in redis_pairs]
+        ferrite_names = [k.value for k, _ in ferrite_pairs]
+        if redis_names != ferrite_names:
+            return f"{path}: commands {ferrite_names} instead of {redis_names}"
+    for key, ferrite_doc in ferrite_pairs:
+        if key.value not in redis_docs:
+            return f"{path}: {key.value!r} is not in Redis's reply"
+        reason = _doc_fields_difference(redis_docs[key.value], ferrite_doc,
+                                        f"{path}[{key.value!r}]")
+        if reason:
+            return reason
+    return None
+
+
+def _doc_fields_difference(redis_doc, ferrite_doc, path):
+    """One command's or argument's documentation: field -> value pairs."""
+    if redis_doc.kind != ferrite_doc.kind:
+        return f"{path}: type {ferrite_doc.kind!r} instead of {redis_doc.kind!r}"
+    redis_pairs, ferrite_pairs = _as_pairs(redis_doc), _as_pairs(ferrite_doc)
+    if redis_pairs is None or ferrite_pairs is None:
+        return shape_difference(redis_doc, ferrite_doc, path)
+    redis_fields = [k.value for k, _ in redis_pairs]
+    ferrite_fields = [k.value for k, _ in ferrite_pairs]
+    if redis_fields != ferrite_fields:
+        return f"{path}: fields {ferrite_fields} instead of {redis_fields}"
+    for (key, redis_value), (_, ferrite_value) in zip(redis_pairs, ferrite_pairs):
+        where = f"{path}[{key.value!r}]"
+        if key.value == b"subcommands":
+            reason = docs_difference(redis_value, ferrite_value, True, where)
+        elif key.value == b"arguments":
+            reason = shape_difference(redis_value, ferrite_value, where) if \
+                redis_value.kind != ferrite_value.kind or \
+                len(redis_value.value or []) != len(ferrite_value.value or []) else None
+            for i, (r, f) in enumerate(zip(redis_value.value or [], ferrite_value.value or [])):
+                reason = reason or _doc_fields_difference(r, f, f"{where}[{i}]")
+        elif key.value in PROSE_DOC_FIELDS:
+            reason = shape_difference(redis_value, ferrite_value, where)
+        else:
+            reason = _masked_difference(redis_value, ferrite_value, set(), where)
+        if reason:
+            return reason
+    return None
 
 
 def _hashable_pairs(reply):

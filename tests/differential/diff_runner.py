@@ -6,7 +6,8 @@ import socket
 from dataclasses import dataclass, field
 
 from diff_compare import compare_replies, show
-from support.resp import ConnectionClosed, RawClient, encode_command
+from known_differences import known_difference
+from support.resp import ConnectionClosed, RawClient, encode_command, parse_reply
 
 # How long a server may take to answer before it counts as not answering. Both servers
 # answer in microseconds; this only bounds how long a missing reply delays the run.
@@ -14,8 +15,9 @@ REPLY_TIMEOUT = 2.0
 # How long a server that should close the connection may keep it open. Both close at
 # once after their last reply, so this is the cost of a server that never closes.
 CLOSE_TIMEOUT = 1.0
-# Placeholder in case-file arguments, replaced by each connection's own client ID.
-CLIENT_ID_PLACEHOLDER = b"{client-id}"
+# Placeholders in case-file arguments, replaced by each connection's own CLIENT INFO
+# fields: {client-id}, {client-addr}, {client-laddr}.
+PLACEHOLDERS = {b"{client-id}": b"id", b"{client-addr}": b"addr", b"{client-laddr}": b"laddr"}
 
 
 @dataclass
@@ -33,7 +35,8 @@ class Observed:
 
 
 @dataclass
-class Difference:
+class Outcome:
+    """One step on both servers: what each did, and why they differ (None if they agree)."""
     where: str
     reason: str
     redis: Observed
@@ -53,15 +56,27 @@ class Side:
         self.name = name
         self.port = port
         self.client = None
-        self.client_id = None
+        self.placeholders = {}
 
-    def connect(self, fetch_client_id=False):
+    def connect(self, fetch_info=False):
+        """Opens a fresh connection (and, with fetch_info, reads the values of the
+        placeholders from CLIENT INFO). A server that refuses it (after SHUTDOWN, or a
+        crash) leaves the side unconnected: its later steps observe "no connection"."""
         self.close()
-        self.client = RawClient(self.port, timeout=REPLY_TIMEOUT)
-        self.client_id = None
-        if fetch_client_id:
-            reply = self.client.command("CLIENT", "ID")
-            self.client_id = reply[1:-2]
+        self.placeholders = {}
+        try:
+            self.client = RawClient(self.port, timeout=REPLY_TIMEOUT)
+        except OSError:
+            return
+        if fetch_info:
+            info = parse_reply(self.client.command("CLIENT", "INFO"))
+            fields = dict(field.split(b"=", 1) for field in info.split() if b"=" in field)
+            self.placeholders = {key: fields[name] for key, name in PLACEHOLDERS.items()}
+
+    def substitute(self, arg):
+        for key, value in self.placeholders.items():
+            arg = arg.replace(key, value)
+        return arg
 
     def close(self):
         if self.client is not None:
@@ -106,6 +121,8 @@ class Side:
 
     def read_stray(self):
         """Bytes the server sent that no step asked for."""
+        if self.client is None:
+            return Observed()
         try:
             data = self.client.read_available(0.05)
             return Observed([data] if data else [])
@@ -114,8 +131,10 @@ class Side:
             return Observed([data] if data else [], "closed")
 
 
-def compare_observed(step_compare, mask_keys, redis, ferrite):
+def compare_observed(step_compare, option, redis, ferrite):
     """None when the two observations match, else the reason."""
+    if step_compare == "known":
+        return known_difference(option, redis, ferrite)
     if redis.event != ferrite.event:
         return f"Redis: {redis.event or 'replied'}; Ferrite: {ferrite.event or 'replied'}"
     if len(redis.replies) != len(ferrite.replies):
@@ -123,7 +142,7 @@ def compare_observed(step_compare, mask_keys, redis, ferrite):
     for n, (r, f) in enumerate(zip(redis.replies, ferrite.replies)):
         # Bytes read up to a close are compared as they are.
         mode = "exact" if redis.event else step_compare
-        reason = compare_replies(mode, r, f, mask_keys)
+        reason = compare_replies(mode, r, f, option)
         if reason:
             return reason if len(redis.replies) == 1 else f"reply {n + 1}: {reason}"
     return None
@@ -134,7 +153,7 @@ class DiffSession:
 
     def __init__(self, redis_port, ferrite_port):
         self.sides = (Side("redis", redis_port), Side("ferrite", ferrite_port))
-        self.fetch_client_id = False
+        self.fetch_info = False
 
     def __enter__(self):
         return self
@@ -145,44 +164,54 @@ class DiffSession:
 
     def connect(self):
         for side in self.sides:
-            side.connect(self.fetch_client_id)
+            side.connect(self.fetch_info)
+
+    def start(self, case):
+        """Opens the connections for a case (reading CLIENT INFO first if the case uses
+        placeholders)."""
+        self.fetch_info = any(key in arg for step in case.steps for arg in step.args
+                              for key in PLACEHOLDERS)
+        self.connect()
 
     def run_case(self, case):
         """Runs every step of a CaseFile; returns the list of Differences."""
-        self.fetch_client_id = any(CLIENT_ID_PLACEHOLDER in arg
-                                   for step in case.steps for arg in step.args)
-        self.connect()
+        self.start(case)
         differences = []
         for step in case.steps:
-            difference = self.run_step(step)
-            if difference:
-                differences.append(difference)
+            outcome = self.run_step(step)
+            if outcome and outcome.reason:
+                differences.append(outcome)
+        # Only bytes count here: whether a server is still there after the last line
+        # (say, after SHUTDOWN) is a matter of timing.
         stray = [side.read_stray() for side in self.sides]
-        if stray[0].replies or stray[1].replies or stray[0].event != stray[1].event:
-            if compare_observed("exact", (), *stray):
-                differences.append(Difference("after the last line", "unrequested bytes",
-                                              *stray))
+        for observed in stray:
+            observed.event = None
+        reason = compare_observed("exact", None, *stray)
+        if reason:
+            differences.append(Outcome("after the last line", f"unrequested bytes: {reason}",
+                                          *stray))
         return differences
 
     def run_step(self, step):
+        """Runs one step on both servers; returns its Outcome (None for @reconnect)."""
         if step.send == "reconnect":
             self.connect()
             return None
         observed = [self._perform(side, step) for side in self.sides]
-        reason = compare_observed(step.compare, step.mask_keys, *observed)
+        reason = compare_observed(step.compare, step.compare_option, *observed)
         # A connection that ended (or stalled) is replaced on both sides, so that the
         # servers are in step again for the next line.
         if any(o.event for o in observed) or step.send in ("close", "raw-close"):
             self.connect()
-        if reason:
-            return Difference(step.describe(), reason, *observed)
-        return None
+        return Outcome(step.describe(), reason, *observed)
 
     def _perform(self, side, step):
+        if side.client is None:
+            return Observed(event="no connection")
         if step.send in ("raw", "raw-close"):
             data = step.raw
         else:
-            args = [arg.replace(CLIENT_ID_PLACEHOLDER, side.client_id or b"") for arg in step.args]
+            args = [side.substitute(arg) for arg in step.args]
             data = encode_command(*args)
         sent = side.send(data)
         if step.send in ("close", "raw-close") or not sent:
@@ -190,3 +219,12 @@ class DiffSession:
         if step.send == "noreply":
             return Observed()
         return side.read_replies(step.replies if step.send == "raw" else 1)
+
+
+def report(title, differences):
+    """The failure message for a list of differing Outcomes."""
+    lines = [f"{len(differences)} difference(s) between redis-server and ferrite-server "
+             f"in {title}:"]
+    for n, difference in enumerate(differences, 1):
+        lines.append(f"[{n}] {difference.format()}")
+    return "\n".join(lines)

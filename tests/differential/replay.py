@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for supp
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from case_format import parse_case_file  # noqa: E402
-from diff_runner import DiffSession, compare_observed  # noqa: E402
+from diff_runner import DiffSession  # noqa: E402
 from support.servers import start_ferrite, start_redis  # noqa: E402
 
 
@@ -23,22 +23,17 @@ def replay(path, workdir):
     ferrite = start_ferrite(workdir / "ferrite", *case.server_args)
     try:
         with DiffSession(redis.port, ferrite.port) as session:
-            session.fetch_client_id = any(b"{client-id}" in a for s in case.steps for a in s.args)
-            session.connect()
+            session.start(case)
             for step in case.steps:
-                if step.send == "reconnect":
-                    session.connect()
+                outcome = session.run_step(step)
+                if outcome is None:
                     print(f"-- {step.describe()}")
                     continue
-                observed = [session._perform(side, step) for side in session.sides]
-                reason = compare_observed(step.compare, step.mask_keys, *observed)
-                if any(o.event for o in observed) or step.send in ("close", "raw-close"):
-                    session.connect()
-                print(f"{'!!' if reason else '  '} {step.describe()}")
-                print(f"     redis:   {observed[0].render()}")
-                if reason:
-                    print(f"     ferrite: {observed[1].render()}")
-                    print(f"     ({reason})")
+                print(f"{'!!' if outcome.reason else '  '} {step.describe()}")
+                print(f"     redis:   {outcome.redis.render()}")
+                if outcome.reason:
+                    print(f"     ferrite: {outcome.ferrite.render()}")
+                    print(f"     ({outcome.reason})")
     finally:
         redis.stop()
         ferrite.stop()

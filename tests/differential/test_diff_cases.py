@@ -6,24 +6,16 @@ from pathlib import Path
 import pytest
 
 from case_format import parse_case_file
-from diff_runner import DiffSession
+from diff_runner import DiffSession, report
 
 CASES_DIR = Path(__file__).parent / "cases"
 CASE_FILES = sorted(CASES_DIR.glob("*.txt"))
 
 
-def report(title, differences):
-    lines = [f"{len(differences)} difference(s) between redis-server and ferrite-server "
-             f"in {title}:"]
-    for n, difference in enumerate(differences, 1):
-        lines.append(f"[{n}] {difference.format()}")
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("case_path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
 def test_case_file(case_path, server_ports, start_server_pair):
     case = parse_case_file(case_path)
-    ports = start_server_pair(*case.server_args) if case.server_args else server_ports
+    ports = start_server_pair(*case.server_args) if case.dedicated else server_ports
     with DiffSession(*ports) as session:
         differences = session.run_case(case)
     if differences:

@@ -17,9 +17,10 @@ TEST(CommandSpecTest, FlagNamesComeInRedisOrder) {
 TEST(CommandSpecTest, CategoryNamesComeInRedisOrder) {
   EXPECT_EQ(CommandCategoryNames(kAclConnection | kAclDangerous | kAclSlow | kAclAdmin),
             (std::vector<std::string_view>{"@admin", "@slow", "@dangerous", "@connection"}));
-  EXPECT_EQ(CommandCategoryFromName("@read"), kAclRead);
-  EXPECT_EQ(CommandCategoryFromName("@scripting"), kAclScripting);
-  EXPECT_EQ(CommandCategoryFromName("read"), 0u);
+  EXPECT_EQ(CommandCategoryFromName("read"), kAclRead);
+  EXPECT_EQ(CommandCategoryFromName("SCRIPTING"), kAclScripting);
+  EXPECT_EQ(CommandCategoryFromName(std::string_view("connection\0x", 12)), kAclConnection);
+  EXPECT_EQ(CommandCategoryFromName("@read"), 0u);
 }
 
 }  // namespace

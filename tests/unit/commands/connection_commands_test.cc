@@ -38,7 +38,8 @@ TEST_F(ConnectionCommandsTest, SelectChecksRange) {
   EXPECT_EQ(client_.Run({"SELECT", "16"}), "-ERR DB index is out of range\r\n");
   EXPECT_EQ(client_.Run({"SELECT", "-1"}), "-ERR DB index is out of range\r\n");
   EXPECT_EQ(client_.Run({"SELECT", "x"}), "-ERR value is not an integer or out of range\r\n");
-  EXPECT_EQ(client_.Run({"SELECT", "4294967296"}), "-ERR value is not an integer or out of range\r\n");
+  EXPECT_EQ(client_.Run({"SELECT", "4294967296"}),
+            "-ERR value is out of range, value must between -2147483648 and 2147483647\r\n");
   EXPECT_EQ(client_.Run({"SELECT", "01"}), "-ERR value is not an integer or out of range\r\n");
   std::string info = client_.Run({"CLIENT", "INFO"});
   EXPECT_NE(info.find(" db=15 "), std::string::npos) << info;
@@ -80,6 +81,25 @@ TEST_F(ConnectionCommandsTest, HelloSetsName) {
   EXPECT_EQ(client_.Run({"CLIENT", "GETNAME"}), "$8\r\nworker-1\r\n");
 }
 
+TEST_F(ConnectionCommandsTest, HelloOptionsApplyInOrder) {
+  EXPECT_EQ(client_.Run({"HELLO", "3", "SETNAME", "early", "FOO"}),
+            "-ERR Syntax error in HELLO option 'FOO'\r\n");
+  EXPECT_EQ(client_.Run({"CLIENT", "GETNAME"}), "$5\r\nearly\r\n")
+      << "the name set before the bad option stays, as in Redis 7.0";
+  EXPECT_EQ(client_.Run({"HELLO", "2", "AUTH", "nobody", "pw", "FOO"}),
+            "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+  EXPECT_EQ(client_.Run({"HELLO", "2", std::string_view("SETNAME\0x", 9), "nul"}).rfind("*14", 0),
+            0u)
+      << "options compare like strcasecmp: up to a NUL";
+  EXPECT_EQ(client_.Run({"CLIENT", "GETNAME"}), "$3\r\nnul\r\n");
+}
+
+TEST_F(ConnectionCommandsTest, ResetIsSilencedByAPendingSkip) {
+  client_.Send(testing::EncodeCommand({"CLIENT", "REPLY", "SKIP"}) +
+               testing::EncodeCommand({"RESET"}) + testing::EncodeCommand({"PING"}));
+  EXPECT_EQ(client_.ReadReply(), "+PONG\r\n");
+}
+
 TEST_F(ConnectionCommandsTest, ResetRestoresDefaults) {
   client_.Run({"SELECT", "3"});
   client_.Run({"HELLO", "3", "SETNAME", "x"});
@@ -118,8 +138,8 @@ TEST_F(AuthRequiredTest, CommandsWaitForAuth) {
   EXPECT_EQ(client_.Run({"NOPE"}), "-ERR unknown command 'NOPE', with args beginning with: \r\n");
   EXPECT_EQ(client_.Run({"HELLO", "3"}),
             "-NOAUTH HELLO must be called with the client already authenticated, otherwise the "
-            "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and "
-            "select the RESP protocol version at the same time\r\n");
+            "HELLO AUTH <user> <pass> option can be used to authenticate the client and select "
+            "the RESP protocol version at the same time\r\n");
   EXPECT_EQ(client_.Run({"AUTH", "wrong"}),
             "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
   EXPECT_EQ(client_.Run({"AUTH", "s3cret"}), "+OK\r\n");

@@ -66,9 +66,34 @@ TEST(ConfigParamsTest, ErrorsUseRedisWording) {
             "config");
   EXPECT_EQ(message({{"timeout", "1"}, {"TIMEOUT", "2"}}),
             "ERR CONFIG SET failed (possibly related to argument 'TIMEOUT') - duplicate parameter");
+  EXPECT_EQ(message({{"MaxClients", "x"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument "
+            "couldn't be parsed into an integer")
+      << "value errors name the parameter itself";
+  EXPECT_EQ(message({{std::string("no\0such", 7), "1"}}),
+            "ERR Unknown option or number of arguments for CONFIG SET - 'no'");
+  EXPECT_EQ(message({{std::string("timeout\0", 8), "1"}}),
+            "ERR Unknown option or number of arguments for CONFIG SET - 'timeout'")
+      << "names are looked up with every byte";
   EXPECT_EQ(message({{"appendonly", "maybe"}}),
-            "ERR CONFIG SET failed (possibly related to argument 'appendonly') - can't set "
-            "immutable config");
+            "ERR CONFIG SET failed (possibly related to argument 'appendonly') - argument must "
+            "be 'yes' or 'no'");
+}
+
+TEST(ConfigParamsTest, PersistenceSettingsOnlyDescribeNoPersistence) {
+  ServerConfig config;
+  EXPECT_TRUE(Set(config, {{"appendonly", "no"}, {"save", ""}}).ok());
+  EXPECT_EQ(Set(config, {{"appendonly", "yes"}}).message(),
+            "ERR CONFIG SET failed (possibly related to argument 'appendonly') - the append-only "
+            "file is not available yet: only 'no' is accepted");
+  EXPECT_FALSE(config.appendonly);
+  EXPECT_FALSE(Set(config, {{"save", "3600 1"}}, /*at_runtime=*/false).ok());
+}
+
+TEST(ConfigParamsTest, ValuesEndAtNul) {
+  ServerConfig config;
+  ASSERT_TRUE(Set(config, {{"loglevel", std::string("warning\0x", 9)}}).ok());
+  EXPECT_EQ(config.loglevel, "warning");
 }
 
 TEST(ConfigParamsTest, ChangesAreAllOrNothing) {
@@ -80,8 +105,7 @@ TEST(ConfigParamsTest, ChangesAreAllOrNothing) {
 
 TEST(ConfigParamsTest, ImmutableParametersAreSettableAtStartup) {
   ServerConfig config;
-  ASSERT_TRUE(Set(config, {{"port", "6390"}, {"databases", "4"}, {"threads", "3"},
-                           {"appendonly", "no"}},
+  ASSERT_TRUE(Set(config, {{"port", "6390"}, {"databases", "4"}, {"threads", "3"}},
                   /*at_runtime=*/false)
                   .ok());
   EXPECT_EQ(config.port, 6390);
@@ -98,7 +122,8 @@ TEST(ConfigParamsTest, GetMatchesGlobsOnce) {
   ConfigPairs pairs = MatchConfigParams(config, patterns);
   ASSERT_EQ(pairs.size(), 2u);
   EXPECT_EQ(pairs[0], (std::pair<std::string, std::string>{"maxclients", "10000"}));
-  EXPECT_EQ(pairs[1], (std::pair<std::string, std::string>{"timeout", "0"}));
+  EXPECT_EQ(pairs[1], (std::pair<std::string, std::string>{"TIMEOUT", "0"}))
+      << "a plain name comes back as it was asked";
   std::string_view none[] = {"zzz*"};
   EXPECT_TRUE(MatchConfigParams(config, none).empty());
 }

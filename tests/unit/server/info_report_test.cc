@@ -22,6 +22,12 @@ TEST(InfoReportTest, SectionSelection) {
   EXPECT_EQ(Report(s, {"default"}).size() > 0, true);
   EXPECT_NE(Report(s, {"everything"}).find("# Commandstats"), std::string::npos);
   EXPECT_EQ(Report(s, {"bogus"}), "");
+  for (const char* header : {"# Memory\r\n", "# Persistence\r\n", "# Modules\r\n",
+                             "# Cluster\r\n", "# Keyspace\r\n"}) {
+    EXPECT_NE(defaults.find(header), std::string::npos) << header;
+  }
+  EXPECT_NE(Report(s, {"all"}).find("# Latencystats"), std::string::npos);
+  EXPECT_EQ(Report(s, {std::string_view("memory\0x", 8)}).rfind("# Memory\r\nused_memory:", 0), 0u);
   std::string cpu = Report(s, {"CPU"});
   EXPECT_EQ(cpu.rfind("# CPU\r\nused_cpu_sys:", 0), 0u) << cpu;
   std::string two = Report(s, {"keyspace", "server"});
