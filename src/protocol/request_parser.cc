@@ -39,20 +39,24 @@ size_t RequestParser::FindLineEnd(std::string_view data, size_t from, char targe
   return std::string_view::npos;
 }
 
-ParseStatus RequestParser::Fail(std::string message) {
-  error_ = std::move(message);
-  kind_ = Kind::kUnknown;
-  return ParseStatus::kError;
-}
-
-ParseStatus RequestParser::Complete(size_t consumed) {
-  consumed_ = consumed;
+void RequestParser::ResetProgress() {
   kind_ = Kind::kUnknown;
   multibulk_remaining_ = -1;
   bulk_length_ = -1;
   pos_ = 0;
   scanned_to_ = 0;
   nul_in_line_ = false;
+}
+
+ParseStatus RequestParser::Fail(std::string message) {
+  error_ = std::move(message);
+  ResetProgress();
+  return ParseStatus::kError;
+}
+
+ParseStatus RequestParser::Complete(size_t consumed) {
+  consumed_ = consumed;
+  ResetProgress();
   return ParseStatus::kComplete;
 }
 

@@ -73,6 +73,8 @@ class RequestParser {
   // before it hides it. Returns npos when not found (yet). Remembers how far it
   // looked so the next call resumes there.
   size_t FindLineEnd(std::string_view data, size_t from, char target);
+  // Both leave the parser ready for a new request.
+  void ResetProgress();
   ParseStatus Fail(std::string message);
   ParseStatus Complete(size_t consumed);
 

@@ -12,11 +12,11 @@ using protocol::ParseStatus;
 // Redis keeps its query buffer NUL-terminated and looks for line ends with strchr(): the
 // first NUL at or after `from` ends the search. Returns npos if `target` is not found.
 size_t StrChr(std::string_view data, size_t from, char target) {
-  for (size_t i = from; i < data.size(); ++i) {
-    if (data[i] == target) return i;
-    if (data[i] == '\0') break;
-  }
-  return std::string_view::npos;
+  if (from >= data.size()) return std::string_view::npos;
+  std::string_view rest = data.substr(from);
+  rest = rest.substr(0, rest.find('\0'));
+  const size_t hit = rest.find(target);
+  return hit == std::string_view::npos ? hit : from + hit;
 }
 
 // util.c string2ll(), step by step.
@@ -84,19 +84,31 @@ bool SdsSplitArgs(std::string_view text, std::vector<std::string>& out) {
     while (!done) {
       if (inq) {
         if (*p == '\\' && *(p + 1) == 'x' && IsHexDigit(*(p + 2)) && IsHexDigit(*(p + 3))) {
-          current.push_back(static_cast<char>(HexDigitToInt(*(p + 2)) * 16 +
-                                              HexDigitToInt(*(p + 3))));
+          current.push_back(
+              static_cast<char>(HexDigitToInt(*(p + 2)) * 16 + HexDigitToInt(*(p + 3))));
           p += 3;
         } else if (*p == '\\' && *(p + 1)) {
           p++;
           char c;
           switch (*p) {
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
-            case 'b': c = '\b'; break;
-            case 'a': c = '\a'; break;
-            default: c = *p; break;
+            case 'n':
+              c = '\n';
+              break;
+            case 'r':
+              c = '\r';
+              break;
+            case 't':
+              c = '\t';
+              break;
+            case 'b':
+              c = '\b';
+              break;
+            case 'a':
+              c = '\a';
+              break;
+            default:
+              c = *p;
+              break;
           }
           current.push_back(c);
         } else if (*p == '"') {
@@ -152,8 +164,9 @@ ReferenceOutcome Error(std::string message) {
   return outcome;
 }
 
-ReferenceOutcome Incomplete(size_t bytes_wanted = 0) {
+ReferenceOutcome Incomplete(size_t line_start, size_t bytes_wanted = 0) {
   ReferenceOutcome outcome;
+  outcome.line_start = line_start;
   outcome.bytes_wanted = bytes_wanted;
   return outcome;
 }
@@ -162,7 +175,7 @@ ReferenceOutcome Inline(std::string_view data) {
   size_t newline = StrChr(data, 0, '\n');
   if (newline == std::string_view::npos) {
     if (data.size() > protocol::kInlineMaxSize) return Error("too big inline request");
-    return Incomplete();
+    return Incomplete(0);
   }
   size_t length = newline;
   if (length > 0 && data[length - 1] == '\r') --length;
@@ -179,10 +192,10 @@ ReferenceOutcome Multibulk(std::string_view data, const protocol::ParserLimits& 
   size_t newline = StrChr(data, 0, '\r');
   if (newline == std::string_view::npos) {
     if (data.size() > protocol::kInlineMaxSize) return Error("too big mbulk count string");
-    return Incomplete();
+    return Incomplete(0);
   }
   // The buffer must also hold the byte after '\r' (assumed to be '\n').
-  if (newline + 2 > data.size()) return Incomplete();
+  if (newline + 2 > data.size()) return Incomplete(newline + 2);
   std::optional<int64_t> count = String2ll(data.substr(1, newline - 1));
   if (!count || *count > INT_MAX) return Error("invalid multibulk length");
   if (*count > 10 && !limits.authenticated) return Error("unauthenticated multibulk length");
@@ -193,9 +206,9 @@ ReferenceOutcome Multibulk(std::string_view data, const protocol::ParserLimits& 
     newline = StrChr(data, pos, '\r');
     if (newline == std::string_view::npos) {
       if (data.size() - pos > protocol::kInlineMaxSize) return Error("too big bulk count string");
-      return Incomplete();
+      return Incomplete(pos);
     }
-    if (newline + 2 > data.size()) return Incomplete();
+    if (newline + 2 > data.size()) return Incomplete(newline + 2);
     if (data[pos] != '$') return Error(std::string("expected '$', got '") + data[pos] + "'");
     std::optional<int64_t> length = String2ll(data.substr(pos + 1, newline - pos - 1));
     if (!length || *length < 0 || *length > limits.max_bulk_length) {
@@ -204,7 +217,7 @@ ReferenceOutcome Multibulk(std::string_view data, const protocol::ParserLimits& 
     if (*length > 16384 && !limits.authenticated) return Error("unauthenticated bulk length");
     pos = newline + 2;
     auto bulk = static_cast<size_t>(*length);
-    if (data.size() - pos < bulk + 2) return Incomplete(pos + bulk + 2);
+    if (data.size() - pos < bulk + 2) return Incomplete(pos + bulk + 2, pos + bulk + 2);
     outcome.args.emplace_back(data.substr(pos, bulk));
     pos += bulk + 2;
   }
@@ -216,7 +229,7 @@ ReferenceOutcome Multibulk(std::string_view data, const protocol::ParserLimits& 
 }  // namespace
 
 ReferenceOutcome ReferenceParse(std::string_view data, const protocol::ParserLimits& limits) {
-  if (data.empty()) return Incomplete();
+  if (data.empty()) return Incomplete(0);
   return data[0] == '*' ? Multibulk(data, limits) : Inline(data);
 }
 

@@ -21,6 +21,11 @@ struct ReferenceOutcome {
   std::string error;              // kError: the reply text, as RequestParser::error()
   // kIncomplete inside a bulk payload: the buffer length that completes it, else 0.
   size_t bytes_wanted = 0;
+  // kIncomplete: where the line whose length is limited (an inline request, a "*<n>" or
+  // "$<n>" header) that is being searched begins; when none is being searched (a header
+  // awaits its '\n', a payload its bytes), the earliest place the next one can begin.
+  // Unterminated past kInlineMaxSize bytes from there, the request must fail.
+  size_t line_start = 0;
 };
 
 // What Redis does with `data`, the bytes received so far of the request that begins at

@@ -8,20 +8,27 @@
 //           bit 2   proto-max-bulk-len is tiny: byte 1 % 32
 //           bit 3   expand runs: 0xFF B N in the stream stands for a run of byte B about
 //                   64 KiB long (16 KiB when N >= 0x80), N & 0x7F - 64 bytes off that
-//                   size, to reach the size limits from small inputs (4 runs at most)
+//                   size, to reach the size limits from small inputs (2 runs at most)
 //           bits 4-7 and byte 1: seed of the chunk sizes
 // Shorter inputs are streams with default settings.
 //
-// The stream is parsed as the server does: fed all at once, one byte at a time, and in
-// seeded chunks of 1 byte to 128 KiB, appending to a buffer and calling Parse() as
-// request_parser.h documents. All three must give the same completed requests (argument
-// lists and consumed byte counts) and the same end: a protocol error with the same
-// message, or the same unfinished request. The one allowed difference is a "too big"
-// error, which depends on how much arrived at once (as in Redis): a line that is still
-// unterminated past 64 KiB fails where the whole stream could have completed it.
-// Every outcome also has to be what Redis 7.0 would do with that buffer
-// (reference_request_parser.h), within a work budget for unfinished requests, and the
-// parser's own contracts (consumed(), args(), bytes_wanted(), limits) must hold.
+// The stream is parsed as the server does: fed all at once, one byte at a time (except
+// through the middle of an expanded run), and in seeded chunks of 1 byte to 128 KiB,
+// appending to a buffer and calling Parse() as request_parser.h documents. All three
+// feeds must give the same completed requests (argument lists and consumed byte counts)
+// and the same end: a protocol error with the same message, or the same unfinished
+// request. The one allowed difference is a "too big" error, whose moment depends on how
+// much arrived at once (as in Redis): a line still unterminated past 64 KiB fails where
+// the whole stream could have completed it.
+//
+// Every outcome must also be what Redis 7.0 does with that buffer
+// (reference_request_parser.h): completions, errors, the end of the stream and every
+// call at which a size limit may be due are always compared; other unfinished states
+// while they are short, within a budget. And the parser's contracts must hold:
+// 0 < consumed() <= size, multibulk arguments inside the request, bytes_wanted() 0 or
+// beyond the buffer, the (unauthenticated) count and bulk limits, no read past the
+// buffer or of a buffer it was given earlier (ASan).
+
 #pragma once
 
 #include <cstddef>

@@ -191,6 +191,16 @@ TEST(RequestParserTest, BytesWantedSizesLargeArguments) {
   EXPECT_EQ(parser.bytes_wanted(), 0u);
 }
 
+TEST(RequestParserTest, ParserIsReusableAfterAnError) {
+  RequestParser parser;
+  EXPECT_EQ(parser.Parse("*2\r\n$1\r\nx"), ParseStatus::kIncomplete);
+  EXPECT_EQ(parser.Parse("*2\r\n$1\r\nx\r\nbad\r\n"), ParseStatus::kError);
+  EXPECT_EQ(parser.error(), "ERR Protocol error: expected '$', got 'b'");
+  ASSERT_EQ(parser.Parse("*1\r\n$4\r\nPING\r\n"), ParseStatus::kComplete);
+  ASSERT_EQ(parser.args().size(), 1u);
+  EXPECT_EQ(parser.args()[0], "PING");
+}
+
 TEST(RequestParserTest, InlineLinesAcceptBareNewline) {
   Outcome outcome = ParseAll("echo a\necho b\r\n");
   ASSERT_EQ(outcome.requests.size(), 2u);
