@@ -1,9 +1,14 @@
-// socket-loop-bench: a PING server with two interchangeable socket loops, epoll and
+// socket-loop-bench: a PING server with interchangeable socket loops, epoll and
 // io_uring, and nothing else, to measure what the I/O mechanism alone costs per
-// request (docs/adr/0003). Both loops parse with Ferrite's RequestParser and answer
-// every request with +PONG, so they differ only in how bytes move.
+// request (docs/adr/0003). Every loop parses with Ferrite's RequestParser and answers
+// every request with +PONG, so they differ only in how bytes move:
+//   epoll        readiness, one read() per readable socket, write() per iteration
+//   uring        one recv and at most one send SQE per connection, all submitted with
+//                one io_uring_enter per iteration
+//   uring-tuned  the same with a single-issuer ring that runs completions only when
+//                asked (DEFER_TASKRUN), multishot receives into a provided-buffer ring
 //
-//   socket-loop-bench epoll|uring PORT
+//   socket-loop-bench epoll|uring|uring-tuned PORT
 //
 // Runs until SIGINT/SIGTERM, then prints the process's CPU time.
 #include <liburing.h>
@@ -141,14 +146,63 @@ void QueueSend(io_uring& ring, Client* client) {
   io_uring_sqe_set_data64(sqe, Tag(client, kSend));
 }
 
+// Provided buffers for multishot receives: the kernel picks one per completion and
+// the loop hands it back after copying the data out.
+constexpr unsigned kBufferCount = 256;
+constexpr int kBufferGroup = 1;
+
+struct BufferRing {
+  io_uring_buf_ring* ring = nullptr;
+  std::unique_ptr<char[]> storage;
+  unsigned mask = 0;
+
+  void Give(unsigned id) {
+    io_uring_buf_ring_add(ring, storage.get() + id * kReadSize, kReadSize, static_cast<uint16_t>(id),
+                          mask, 0);
+    io_uring_buf_ring_advance(ring, 1);
+  }
+};
+
+BufferRing SetUpBuffers(io_uring& uring) {
+  BufferRing buffers;
+  void* memory = nullptr;
+  if (posix_memalign(&memory, 4096, kBufferCount * sizeof(io_uring_buf)) != 0) std::exit(1);
+  buffers.ring = static_cast<io_uring_buf_ring*>(memory);
+  io_uring_buf_ring_init(buffers.ring);
+  io_uring_buf_reg reg = {};
+  reg.ring_addr = reinterpret_cast<uint64_t>(memory);
+  reg.ring_entries = kBufferCount;
+  reg.bgid = kBufferGroup;
+  if (io_uring_register_buf_ring(&uring, &reg, 0) != 0) {
+    std::fprintf(stderr, "provided buffer rings unavailable\n");
+    std::exit(1);
+  }
+  buffers.storage = std::make_unique<char[]>(kBufferCount * kReadSize);
+  buffers.mask = io_uring_buf_ring_mask(kBufferCount);
+  for (unsigned id = 0; id < kBufferCount; ++id) buffers.Give(id);
+  return buffers;
+}
+
+void QueueMultishotRecv(io_uring& ring, Client* client) {
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+  io_uring_prep_recv_multishot(sqe, client->fd, nullptr, 0, 0);
+  sqe->flags |= IOSQE_BUFFER_SELECT;
+  sqe->buf_group = kBufferGroup;
+  io_uring_sqe_set_data64(sqe, Tag(client, kRecv));
+}
+
 // Every operation is an SQE; one io_uring_submit_and_wait per iteration submits the
 // iteration's receives and sends together and waits for the next completions.
-void RunUring(int listen_fd) {
+void RunUring(int listen_fd, bool tuned) {
   io_uring ring;
-  if (io_uring_queue_init(4096, &ring, 0) != 0) {
+  io_uring_params params = {};
+  if (tuned) params.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+  if (io_uring_queue_init_params(4096, &ring, &params) != 0) {
     std::fprintf(stderr, "io_uring unavailable\n");
     std::exit(1);
   }
+  BufferRing buffers;
+  if (tuned) buffers = SetUpBuffers(ring);
   io_uring_sqe* sqe = io_uring_get_sqe(&ring);
   io_uring_prep_multishot_accept(sqe, listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
   io_uring_sqe_set_data64(sqe, Tag(nullptr, kAccept));
@@ -166,19 +220,39 @@ void RunUring(int listen_fd) {
       if (op == kAccept) {
         if (cqe->res >= 0) {
           SetNoDelay(cqe->res);
-          QueueRecv(ring, new Client{cqe->res});
+          auto* fresh = new Client{cqe->res};
+          if (tuned) {
+            QueueMultishotRecv(ring, fresh);
+          } else {
+            QueueRecv(ring, fresh);
+          }
         }
         continue;
       }
       if (op == kRecv) {
         if (cqe->res <= 0) {
-          close(client->fd);
+          if (tuned && cqe->res == -ENOBUFS) {
+            QueueMultishotRecv(ring, client);  // out of buffers: ask again
+          } else {
+            close(client->fd);
+          }
           continue;
         }
-        client->input.append(client->read_buffer, static_cast<size_t>(cqe->res));
+        if (tuned) {
+          unsigned id = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+          client->input.append(buffers.storage.get() + id * kReadSize,
+                               static_cast<size_t>(cqe->res));
+          buffers.Give(id);
+        } else {
+          client->input.append(client->read_buffer, static_cast<size_t>(cqe->res));
+        }
         Process(*client);
         if (!client->output.empty() && !client->send_in_flight) QueueSend(ring, client);
-        QueueRecv(ring, client);
+        if (!tuned) {
+          QueueRecv(ring, client);
+        } else if (!(cqe->flags & IORING_CQE_F_MORE)) {
+          QueueMultishotRecv(ring, client);
+        }
         continue;
       }
       client->send_in_flight = false;
@@ -194,7 +268,7 @@ void RunUring(int listen_fd) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: %s epoll|uring PORT\n", argv[0]);
+    std::fprintf(stderr, "usage: %s epoll|uring|uring-tuned PORT\n", argv[0]);
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
@@ -206,8 +280,8 @@ int main(int argc, char** argv) {
   std::string mode = argv[1];
   if (mode == "epoll") {
     RunEpoll(listen_fd);
-  } else if (mode == "uring") {
-    RunUring(listen_fd);
+  } else if (mode == "uring" || mode == "uring-tuned") {
+    RunUring(listen_fd, mode == "uring-tuned");
   } else {
     std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
     return 2;

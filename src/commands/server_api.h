@@ -58,7 +58,9 @@ class ServerApi {
   // the outcome (an error's message is the reply text) on the caller's thread, once
   // every thread uses the new values.
   virtual void ConfigSet(ConfigPairs changes, std::function<void(Status)> done) = 0;
-  virtual void ResetStats() = 0;
+  // CONFIG RESETSTAT: each thread zeroes its own counters; `done` runs on the caller's
+  // thread once all have.
+  virtual void ResetStats(std::function<void()> done) = 0;
 
   // INFO text for the given section names (empty: the default sections).
   virtual std::string Info(std::span<const std::string_view> sections) = 0;

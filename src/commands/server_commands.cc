@@ -98,8 +98,10 @@ void CmdConfigSet(CommandContext& ctx) {
 }
 
 void CmdConfigResetStat(CommandContext& ctx) {
-  ctx.server.ResetStats();
-  ctx.reply.Ok();
+  DeferredReply deferred = ctx.connection.Defer();
+  ctx.server.ResetStats([deferred = std::move(deferred)]() mutable {
+    deferred.Complete([](protocol::ReplyBuilder& r) { r.Ok(); });
+  });
 }
 
 void CmdConfigHelp(CommandContext& ctx) {

@@ -2,7 +2,6 @@
 
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +14,8 @@
 #include "commands/command_registry.h"
 #include "server/server.h"
 #include "server/worker.h"
+#include "util/ascii.h"
+#include "util/cycle_clock.h"
 
 namespace ferrite {
 namespace {
@@ -25,12 +26,6 @@ constexpr size_t kReadChunk = 16 * 1024;
 // (Redis's NET_MAX_WRITES_PER_EVENT).
 constexpr size_t kMaxWritePerIteration = 64 * 1024;
 constexpr int kMaxIov = 16;
-
-int64_t MonotonicUs() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
-}
 
 }  // namespace
 
@@ -119,10 +114,7 @@ void Connection::ProcessInput() {
       spdlog::debug("Protocol error ({}) from client: {}", parser_.error(), Describe());
       reply_.set_muted(session_.reply_off || session_.reply_skip);
       reply_.Error(parser_.error());
-      error_codes_.clear();
-      reply_.TakeErrorCodes(error_codes_);
-      worker_.stats().error_replies.Add(error_codes_.size());
-      for (const std::string& code : error_codes_) worker_.stats().CountErrorCode(code);
+      RecordErrorReplies();
       session_.close_after_reply = true;
       query_.Clear();
       break;
@@ -143,10 +135,10 @@ void Connection::ProcessInput() {
 void Connection::Execute(std::span<const std::string_view> args) {
   reply_.set_muted(session_.reply_off || session_.reply_skip);
   current_args_ = args;
-  command_start_us_ = MonotonicUs();
+  uint64_t start_ticks = CycleClock::Now();
   // As Redis's lastcmd: the command looked up, even if it is then refused, recorded
   // before it runs (CLIENT INFO reports itself).
-  current_command_ = worker_.commands().Find(args);
+  current_command_ = LookUp(args);
   CommandContext ctx{args, reply_, session_, *this, worker_};
   DispatchResult result = DispatchCommand(worker_.commands(), current_command_, ctx);
   current_args_ = {};
@@ -158,24 +150,41 @@ void Connection::Execute(std::span<const std::string_view> args) {
       counters.rejected_calls.Add();
     } else {
       counters.calls.Add();
-      counters.usec.Add(static_cast<uint64_t>(MonotonicUs() - command_start_us_));
+      counters.usec.Add(CycleClock::ToMicros(CycleClock::Now() - start_ticks));
     }
   }
   if (!result.rejected) stats.commands_processed.Add();
   if (!suspended_) FinishCommand();
 }
 
+const CommandSpec* Connection::LookUp(std::span<const std::string_view> args) {
+  // Pipelines usually repeat one command: compare with the last before hashing. Only
+  // a top-level command without subcommands is known by its first word alone.
+  if (repeated_command_ != nullptr && EqualsIgnoreCase(args[0], repeated_command_->name)) {
+    return repeated_command_;
+  }
+  const CommandSpec* found = worker_.commands().Find(args);
+  bool plain = found != nullptr && found->subcommands.empty() && found->full_name == found->name;
+  repeated_command_ = plain ? found : nullptr;
+  return found;
+}
+
 void Connection::FinishCommand() {
-  WorkerStats& stats = worker_.stats();
-  if (reply_.has_errors()) {
-    error_codes_.clear();
-    reply_.TakeErrorCodes(error_codes_);
-    stats.error_replies.Add(error_codes_.size());
-    for (const std::string& code : error_codes_) stats.CountErrorCode(code);
-    if (command_ran_) stats.command(current_command_->index).failed_calls.Add();
+  if (RecordErrorReplies() && command_ran_) {
+    worker_.stats().command(current_command_->index).failed_calls.Add();
   }
   AdvanceReplySkip();
   CheckOutputLimits(worker_.loop().now_ms());
+}
+
+bool Connection::RecordErrorReplies() {
+  if (!reply_.has_errors()) return false;
+  error_codes_.clear();
+  reply_.TakeErrorCodes(error_codes_);
+  WorkerStats& stats = worker_.stats();
+  stats.error_replies.Add(error_codes_.size());
+  for (const std::string& code : error_codes_) stats.CountErrorCode(code);
+  return true;
 }
 
 void Connection::AdvanceReplySkip() {
@@ -222,13 +231,19 @@ void Connection::FlushOutput() {
   WorkerStats& stats = worker_.stats();
   while (!output_.empty() && written_total < kMaxWritePerIteration) {
     struct iovec iov[kMaxIov];
-    struct msghdr message = {};
-    message.msg_iov = iov;
-    message.msg_iovlen = static_cast<size_t>(
-        output_.PrepareWrite(iov, kMaxIov, kMaxWritePerIteration - written_total));
+    int pieces = output_.PrepareWrite(iov, kMaxIov, kMaxWritePerIteration - written_total);
     // MSG_NOSIGNAL: a peer that went away is an EPIPE here, never a SIGPIPE, whatever
-    // the embedding process does with signals.
-    ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
+    // the embedding process does with signals. One piece (the usual case) goes through
+    // send(), which the kernel handles with less work than sendmsg().
+    ssize_t n;
+    if (pieces == 1) {
+      n = ::send(fd_, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+    } else {
+      struct msghdr message = {};
+      message.msg_iov = iov;
+      message.msg_iovlen = static_cast<size_t>(pieces);
+      n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
+    }
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) break;
@@ -297,20 +312,18 @@ void Connection::CheckOutputLimits(int64_t now_ms) {
   }
 }
 
-void Connection::Cron(int64_t now_ms) {
-  if (closed()) return;
+Connection::BufferPeaks Connection::Cron(int64_t now_ms) {
+  if (closed()) return {};
   int64_t timeout_s = worker_.config().timeout_seconds;
   // A client waiting on a deferred reply is not idle: it waits on the server.
   if (timeout_s > 0 && !suspended_ && now_ms - last_interaction_ms_ > timeout_s * 1000) {
     spdlog::debug("Closing idle client id={} addr={}", id(), peer_address_);
     Close();
-    return;
+    return {};
   }
   CheckOutputLimits(now_ms);
-  if (closed()) return;
-  WorkerStats& stats = worker_.stats();
-  stats.recent_max_input_buffer.RaiseTo(query_.TakePeak());
-  stats.recent_max_output_buffer.RaiseTo(output_.allocated());
+  if (closed()) return {};
+  return {query_.TakePeak(), output_.allocated()};
 }
 
 bool Connection::Matches(const ClientFilter& filter) const {

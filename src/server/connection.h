@@ -44,8 +44,13 @@ class Connection final : public IoHandler, public ClientConnection {
   // Closes the socket now; the worker destroys the object after the current loop
   // iteration, so handlers further down the same event batch stay safe. Idempotent.
   void Close();
-  // Periodic checks: idle timeout and the output-buffer soft limit.
-  void Cron(int64_t now_ms);
+  // Periodic checks: idle timeout and the output-buffer soft limit. Returns the
+  // buffer sizes reached since the last call (zero if the client was closed).
+  struct BufferPeaks {
+    size_t query_buffer = 0;
+    size_t output_buffer = 0;
+  };
+  BufferPeaks Cron(int64_t now_ms);
 
   uint64_t id() const { return session_.id; }
   bool closed() const { return fd_ < 0; }
@@ -60,9 +65,13 @@ class Connection final : public IoHandler, public ClientConnection {
   void HandleReadable();
   void ProcessInput();
   void Execute(std::span<const std::string_view> args);
+  const CommandSpec* LookUp(std::span<const std::string_view> args);
   // Book-keeping after a command's reply is complete (now, or when a deferred reply
   // arrives): reply-skip state, error statistics, output limits.
   void FinishCommand();
+  // Moves the error replies written since the last call into the statistics; true if
+  // there were any.
+  bool RecordErrorReplies();
   void AdvanceReplySkip();
   void CheckOutputLimits(int64_t now_ms);
   void RequestWrite();
@@ -83,8 +92,8 @@ class Connection final : public IoHandler, public ClientConnection {
 
   const CommandSpec* current_command_ = nullptr;  // the last command looked up, for CLIENT LIST
   bool command_ran_ = false;  // its handler ran (it was not refused before)
+  const CommandSpec* repeated_command_ = nullptr;  // LookUp's shortcut
   std::span<const std::string_view> current_args_;  // valid while a command runs
-  int64_t command_start_us_ = 0;
   std::vector<std::string> error_codes_;  // scratch, reused
   bool suspended_ = false;                // a deferred reply is outstanding
   bool write_scheduled_ = false;          // in the worker's pending-write list

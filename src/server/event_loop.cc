@@ -82,6 +82,7 @@ void EventLoop::Post(Task task) {
   {
     std::lock_guard<std::mutex> lock(tasks_mutex_);
     tasks_.push_back(std::move(task));
+    has_tasks_.store(true, std::memory_order_release);
     wake = !wakeup_pending_;
     wakeup_pending_ = true;
   }
@@ -92,9 +93,12 @@ void EventLoop::Post(Task task) {
 }
 
 void EventLoop::RunPostedTasks() {
+  // A task posted after this check wrote the eventfd: the next iteration runs it.
+  if (!has_tasks_.load(std::memory_order_acquire)) return;
   {
     std::lock_guard<std::mutex> lock(tasks_mutex_);
     running_tasks_.swap(tasks_);
+    has_tasks_.store(false, std::memory_order_relaxed);
     wakeup_pending_ = false;
   }
   for (Task& task : running_tasks_) task();
@@ -150,7 +154,9 @@ int EventLoop::NextTimeoutMs() const {
   // Posted tasks need no check here: every Post() that finds no wake-up pending
   // writes the eventfd, so epoll_wait returns at once.
   if (timers_.empty()) return -1;
-  int64_t wait = timers_.begin()->first.first - MonotonicMs();
+  // now_ms_ is from this iteration's wake-up: a timer may fire a little late, never
+  // early, and the loop reads the clock once per iteration.
+  int64_t wait = timers_.begin()->first.first - now_ms_;
   return wait <= 0 ? 0 : static_cast<int>(std::min<int64_t>(wait, 60'000));
 }
 

@@ -77,6 +77,8 @@ class EventLoop {
   std::mutex tasks_mutex_;
   std::vector<Task> tasks_;  // guarded by tasks_mutex_
   bool wakeup_pending_ = false;  // guarded by tasks_mutex_
+  // Set with tasks_ non-empty, so the loop takes the lock only when there is work.
+  std::atomic<bool> has_tasks_{false};
   std::vector<Task> running_tasks_;  // loop thread only
 
   // Timers ordered by (deadline, id); the id map finds a timer to cancel.

@@ -22,6 +22,7 @@
 #include "server/event_loop.h"
 #include "server/listener.h"
 #include "server/worker.h"
+#include "util/cycle_clock.h"
 #include "util/logging.h"
 
 namespace ferrite {
@@ -72,6 +73,7 @@ Server::Server(ServerConfig config)
   identity_.run_id = RandomHex(40);
   identity_.start_unix_ms = UnixMs();
   identity_.start_monotonic_ms = EventLoop::MonotonicMs();
+  CycleClock::ToMicros(0);  // calibrates the clock now rather than on the first command
   std::error_code error;
   identity_.executable = std::filesystem::read_symlink("/proc/self/exe", error).string();
 
@@ -226,8 +228,5 @@ void Server::SampleMetrics(int64_t now_ms) {
   output_rate_.Sample(now_ms, output);
 }
 
-void Server::ResetStats() {
-  for (auto& worker : workers_) worker->stats().Reset();
-}
 
 }  // namespace ferrite

@@ -61,7 +61,6 @@ class Server {
   // CONFIG SET: validates and applies `changes`, then installs the new configuration
   // on every worker; `done` runs on `origin`'s thread after all have it.
   void ChangeConfig(ConfigPairs changes, Worker& origin, std::function<void(Status)> done);
-  void ResetStats();
 
   size_t worker_count() const { return workers_.size(); }
   Worker& worker(size_t index) { return *workers_[index]; }

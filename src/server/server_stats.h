@@ -1,7 +1,8 @@
 // Counters behind INFO stats, commandstats and errorstats. Each worker thread owns one
-// WorkerStats and is its only incrementer; INFO sums them from any thread, and CONFIG
-// RESETSTAT zeroes them from any thread, so every counter is an atomic (relaxed: a
-// counter orders nothing).
+// WorkerStats and is the only thread that writes it (increments, and the reset CONFIG
+// RESETSTAT sends it); INFO reads them from any thread. So a counter is an atomic only
+// for the readers: the owner adds with a relaxed load and store, plain instructions,
+// where a locked read-modify-write would cost more than the command itself.
 #pragma once
 
 #include <atomic>
@@ -13,18 +14,13 @@
 
 namespace ferrite {
 
+// REQUIRES for Add, RaiseTo and Reset: called on the owning worker's thread only.
 class Counter {
  public:
-  void Add(uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
+  void Add(uint64_t n = 1) { value_.store(Get() + n, std::memory_order_relaxed); }
   uint64_t Get() const { return value_.load(std::memory_order_relaxed); }
   void Reset() { value_.store(0, std::memory_order_relaxed); }
-  // Raises the value to `candidate` if larger (peaks such as recent max buffers).
-  void RaiseTo(uint64_t candidate) {
-    uint64_t current = Get();
-    while (candidate > current &&
-           !value_.compare_exchange_weak(current, candidate, std::memory_order_relaxed)) {
-    }
-  }
+  void Set(uint64_t value) { value_.store(value, std::memory_order_relaxed); }
 
  private:
   std::atomic<uint64_t> value_{0};
@@ -51,7 +47,7 @@ class WorkerStats {
   Counter error_replies;
   Counter reads_processed;
   Counter writes_processed;
-  // Largest query and output buffers seen since the last cron sample.
+  // Largest query and output buffers of this worker's clients in the last second.
   Counter recent_max_input_buffer;
   Counter recent_max_output_buffer;
 

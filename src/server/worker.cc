@@ -47,7 +47,16 @@ void Worker::Cron() {
     snapshot.reserve(connections_.size());
     for (auto& [id, connection] : connections_) snapshot.push_back(connection.get());
     // Cron() may close a connection, which moves it out of connections_.
-    for (Connection* connection : snapshot) connection->Cron(now);
+    size_t max_input = 0;
+    size_t max_output = 0;
+    for (Connection* connection : snapshot) {
+      Connection::BufferPeaks peaks = connection->Cron(now);
+      max_input = std::max(max_input, peaks.query_buffer);
+      max_output = std::max(max_output, peaks.output_buffer);
+    }
+    // INFO's client_recent_max_*_buffer: the largest buffers of the last second.
+    stats_.recent_max_input_buffer.Set(max_input);
+    stats_.recent_max_output_buffer.Set(max_output);
   }
   if (index_ == 0) server_.SampleMetrics(now);
   loop_.RunAfter(1000 / config_->hz, [this] { Cron(); });
@@ -127,7 +136,15 @@ void Worker::ConfigSet(ConfigPairs changes, std::function<void(Status)> done) {
   server_.ChangeConfig(std::move(changes), *this, std::move(done));
 }
 
-void Worker::ResetStats() { server_.ResetStats(); }
+void Worker::ResetStats(std::function<void()> done) {
+  server_.Gather<bool>(
+      *this,
+      [](Worker& worker) {
+        worker.stats().Reset();
+        return true;
+      },
+      [done = std::move(done)](std::vector<bool>) { done(); });
+}
 
 std::string Worker::Info(std::span<const std::string_view> sections) {
   return BuildInfoReport(server_, sections);

@@ -55,7 +55,7 @@ class Worker final : public ServerApi {
   bool CheckPassword(std::string_view user, std::string_view password) const override;
   ConfigPairs ConfigGet(std::span<const std::string_view> patterns) const override;
   void ConfigSet(ConfigPairs changes, std::function<void(Status)> done) override;
-  void ResetStats() override;
+  void ResetStats(std::function<void()> done) override;
   std::string Info(std::span<const std::string_view> sections) override;
   void ListClients(
       ClientFilter filter,

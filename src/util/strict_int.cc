@@ -1,5 +1,6 @@
 #include "util/strict_int.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace ferrite {
@@ -19,13 +20,21 @@ std::optional<int64_t> ParseStrictInt64(std::string_view text) {
   // The first digit must be 1-9: this rejects leading zeros and "-0".
   if (text[pos] < '1' || text[pos] > '9') return std::nullopt;
 
-  // Accumulate the magnitude as unsigned so INT64_MIN's magnitude fits.
+  // Accumulate the magnitude as unsigned so INT64_MIN's magnitude fits. At most 20
+  // digits reach here and 19 digits fit in a uint64_t, so only the 20th can overflow:
+  // check that one alone rather than divide at every digit (this parses every bulk
+  // and multibulk length the server receives).
   uint64_t magnitude = 0;
-  for (; pos < text.size(); ++pos) {
-    char c = text[pos];
-    if (c < '0' || c > '9') return std::nullopt;
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (magnitude > (UINT64_MAX - digit) / 10) return std::nullopt;
+  size_t digits = text.size() - pos;
+  size_t safe_end = pos + std::min<size_t>(digits, 19);
+  for (; pos < safe_end; ++pos) {
+    unsigned digit = static_cast<unsigned char>(text[pos]) - '0';
+    if (digit > 9) return std::nullopt;
+    magnitude = magnitude * 10 + digit;
+  }
+  if (pos < text.size()) {
+    unsigned digit = static_cast<unsigned char>(text[pos]) - '0';
+    if (digit > 9 || magnitude > (UINT64_MAX - digit) / 10) return std::nullopt;
     magnitude = magnitude * 10 + digit;
   }
   constexpr uint64_t kMaxPositive = static_cast<uint64_t>(INT64_MAX);

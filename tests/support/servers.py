@@ -87,11 +87,12 @@ class ServerProcess:
         return self.process.returncode
 
 
-def start_ferrite(workdir, *args, config_text=None, port=None, name="ferrite"):
+def start_ferrite(workdir, *args, config_text=None, port=None, name="ferrite", launcher=()):
+    """`launcher` prefixes the command line (["taskset", "-c", "0"] pins the server)."""
     port = port or free_port()
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    argv = [ferrite_binary()]
+    argv = [*launcher, ferrite_binary()]
     if config_text is not None:
         config_path = workdir / f"{name}.toml"
         config_path.write_text(config_text)
@@ -100,12 +101,12 @@ def start_ferrite(workdir, *args, config_text=None, port=None, name="ferrite"):
     return ServerProcess(name, argv, port, workdir).start()
 
 
-def start_redis(workdir, *args, port=None, name="redis"):
+def start_redis(workdir, *args, port=None, name="redis", launcher=()):
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server is not installed: run scripts/setup")
     port = port or free_port()
     workdir = Path(workdir)
-    argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+    argv = [*launcher, binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--dir", str(workdir), "--daemonize", "no", *args]
     return ServerProcess(name, argv, port, workdir).start()

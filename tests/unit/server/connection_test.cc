@@ -48,6 +48,16 @@ TEST_F(ConnectionTest, ProtocolErrorRepliesAfterEarlierCommandsThenCloses) {
             "+PONG\r\n+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n");
 }
 
+TEST_F(ConnectionTest, SubcommandNamesDoNotShadowCommands) {
+  // CLIENT INFO's subcommand is named "info" too: the next INFO must be INFO.
+  client_.Send(EncodeCommand({"CLIENT", "INFO"}) + EncodeCommand({"INFO", "server"}) +
+               EncodeCommand({"PING"}) + EncodeCommand({"ping", "x"}));
+  EXPECT_NE(client_.ReadReply().find("\r\nid="), std::string::npos);
+  EXPECT_NE(client_.ReadReply().find("# Server"), std::string::npos);
+  EXPECT_EQ(client_.ReadReply(), "+PONG\r\n");
+  EXPECT_EQ(client_.ReadReply(), "$1\r\nx\r\n");
+}
+
 TEST_F(ConnectionTest, QuitStopsThePipeline) {
   client_.Send(EncodeCommand({"ECHO", "a"}) + EncodeCommand({"QUIT"}) + EncodeCommand({"ECHO", "b"}));
   EXPECT_EQ(client_.ReadUntilClosed(), "$1\r\na\r\n+OK\r\n");
