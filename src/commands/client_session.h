@@ -1,5 +1,5 @@
 // The per-connection state that commands read and change: selected database,
-// protocol version, authentication, name, reply mode. Owned by the connection;
+// authentication, name, reply mode. (The protocol version is the reply builder's.) Owned by the connection;
 // touched only on the connection's thread.
 #pragma once
 
@@ -11,7 +11,6 @@ namespace ferrite {
 struct ClientSession {
   uint64_t id = 0;
   int db = 0;
-  int resp_version = 2;
   bool authenticated = true;
   std::string name;
   // CLIENT REPLY: OFF discards replies until ON; SKIP discards the next command's

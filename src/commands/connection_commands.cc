@@ -29,7 +29,6 @@ void CmdQuit(CommandContext& ctx) {
 void CmdReset(CommandContext& ctx) {
   ClientSession& session = ctx.session;
   session.db = 0;
-  session.resp_version = 2;
   ctx.reply.set_resp_version(2);
   session.name.clear();
   // As in Redis: OFF and a pending SKIP end, but a SKIP already applying to this very
@@ -86,7 +85,6 @@ void CmdHello(CommandContext& ctx) {
     return;
   }
   if (version != 0) {
-    ctx.session.resp_version = static_cast<int>(version);
     ctx.reply.set_resp_version(static_cast<int>(version));
   }
 
@@ -97,7 +95,7 @@ void CmdHello(CommandContext& ctx) {
   r.Bulk("version");
   r.Bulk(kRedisCompatibleVersion);
   r.Bulk("proto");
-  r.Integer(ctx.session.resp_version);
+  r.Integer(r.resp_version());
   r.Bulk("id");
   r.Integer(static_cast<int64_t>(ctx.session.id));
   r.Bulk("mode");

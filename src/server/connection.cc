@@ -135,25 +135,17 @@ void Connection::ProcessInput() {
 void Connection::Execute(std::span<const std::string_view> args) {
   reply_.set_muted(session_.reply_off || session_.reply_skip);
   current_args_ = args;
-  uint64_t start_ticks = CycleClock::Now();
+  command_start_ticks_ = CycleClock::Now();
   // As Redis's lastcmd: the command looked up, even if it is then refused, recorded
   // before it runs (CLIENT INFO reports itself).
   current_command_ = LookUp(args);
   CommandContext ctx{args, reply_, session_, *this, worker_};
   DispatchResult result = DispatchCommand(worker_.commands(), current_command_, ctx);
   current_args_ = {};
-  WorkerStats& stats = worker_.stats();
   command_ran_ = result.command != nullptr && !result.rejected;
-  if (result.command != nullptr) {
-    CommandCounters& counters = stats.command(result.command->index);
-    if (result.rejected) {
-      counters.rejected_calls.Add();
-    } else {
-      counters.calls.Add();
-      counters.usec.Add(CycleClock::ToMicros(CycleClock::Now() - start_ticks));
-    }
+  if (result.command != nullptr && result.rejected) {
+    worker_.stats().command(result.command->index).rejected_calls.Add();
   }
-  if (!result.rejected) stats.commands_processed.Add();
   if (!suspended_) FinishCommand();
 }
 
@@ -170,8 +162,16 @@ const CommandSpec* Connection::LookUp(std::span<const std::string_view> args) {
 }
 
 void Connection::FinishCommand() {
-  if (RecordErrorReplies() && command_ran_) {
-    worker_.stats().command(current_command_->index).failed_calls.Add();
+  // A command that ran is counted once its reply is complete (a deferred one later),
+  // as Redis counts after the call: CONFIG RESETSTAT counts itself after the reset.
+  WorkerStats& stats = worker_.stats();
+  bool failed = RecordErrorReplies();
+  if (command_ran_) {
+    CommandCounters& counters = stats.command(current_command_->index);
+    counters.calls.Add();
+    counters.usec.Add(CycleClock::ToMicros(CycleClock::Now() - command_start_ticks_));
+    if (failed) counters.failed_calls.Add();
+    stats.commands_processed.Add();
   }
   AdvanceReplySkip();
   CheckOutputLimits(worker_.loop().now_ms());
@@ -363,7 +363,7 @@ std::string Connection::Describe() const {
       argv_mem, query_.capacity(), qbuf, output_.chunk_count(), omem, total_memory,
       std::string_view(events, event_count),
       current_command_ ? std::string_view(current_command_->full_name) : "NULL",
-      session_.resp_version);
+      reply_.resp_version());
 }
 
 }  // namespace ferrite

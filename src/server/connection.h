@@ -92,6 +92,7 @@ class Connection final : public IoHandler, public ClientConnection {
 
   const CommandSpec* current_command_ = nullptr;  // the last command looked up, for CLIENT LIST
   bool command_ran_ = false;  // its handler ran (it was not refused before)
+  uint64_t command_start_ticks_ = 0;  // CycleClock reading when it started
   const CommandSpec* repeated_command_ = nullptr;  // LookUp's shortcut
   std::span<const std::string_view> current_args_;  // valid while a command runs
   std::vector<std::string> error_codes_;  // scratch, reused

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <spdlog/spdlog.h>
-
 #include "server/config_params.h"
 #include "server/connection.h"
 #include "server/info_report.h"
