@@ -42,12 +42,28 @@ uint64_t CycleClock::Now() {
 #endif
 }
 
+#if defined(__x86_64__)
+namespace {
+double TicksPerMicro() {
+  static const double kTicksPerMicro = MeasureTicksPerMicro();
+  return kTicksPerMicro;
+}
+}  // namespace
+#endif
+
 uint64_t CycleClock::ToMicros(uint64_t ticks) {
 #if defined(__x86_64__)
-  static const double kTicksPerMicro = MeasureTicksPerMicro();
-  return static_cast<uint64_t>(static_cast<double>(ticks) / kTicksPerMicro);
+  return static_cast<uint64_t>(static_cast<double>(ticks) / TicksPerMicro());
 #else
   return ticks / 1000;
+#endif
+}
+
+uint64_t CycleClock::ToNanos(uint64_t ticks) {
+#if defined(__x86_64__)
+  return static_cast<uint64_t>(static_cast<double>(ticks) * 1000.0 / TicksPerMicro());
+#else
+  return ticks;
 #endif
 }
 

@@ -14,6 +14,7 @@ class CycleClock {
   static uint64_t Now();
   // Converts a difference of ticks to microseconds.
   static uint64_t ToMicros(uint64_t ticks);
+  static uint64_t ToNanos(uint64_t ticks);
 };
 
 }  // namespace ferrite
