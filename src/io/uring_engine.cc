@@ -225,28 +225,27 @@ void UringEngine::FillSqe(io_uring_sqe* sqe, IoRequest& request) {
 size_t UringEngine::Submit() {
   size_t handed = 0;
   uint64_t now = CycleClock::Now();
-  // Room in the kernel is bounded by the completion ring, so no completion overflows.
-  while (!prepared_.empty() && in_kernel_ < cq_entries()) {
-    unsigned queued = 0;
-    while (!prepared_.empty() && in_kernel_ + queued < cq_entries()) {
+  for (;;) {
+    // Room in the kernel is bounded by the completion ring, so no completion overflows.
+    while (!prepared_.empty() && in_kernel_ < cq_entries()) {
       io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-      if (sqe == nullptr) break;  // submission ring full: submit and go on
+      if (sqe == nullptr) break;  // submission ring full: submit it and go on
       IoRequest* request = prepared_.PopFront();
       if (request->engine.start_ticks == 0) request->engine.start_ticks = now;
       FillSqe(sqe, *request);
-      ++queued;
+      ++in_kernel_;
+      ++handed;
     }
-    if (queued == 0) break;
+    // Also true when an earlier io_uring_submit() failed for lack of kernel resources
+    // and left entries behind: they go in now.
+    if (io_uring_sq_ready(&ring_) == 0) break;
     int rc;
     do {
       rc = io_uring_submit(&ring_);
     } while (rc == -EINTR);
     ++stats_.submit_calls;
-    // The SQEs stay in the ring when submission fails for lack of resources (EAGAIN,
-    // EBUSY); they go in with the next call. They count as in the kernel already.
-    in_kernel_ += queued;
-    handed += queued;
-    if (rc < 0) break;
+    if (rc < 0) break;  // EAGAIN, EBUSY: the entries stay queued for the next call
+    if (prepared_.empty() || in_kernel_ >= cq_entries()) break;
   }
   return handed;
 }
@@ -299,11 +298,9 @@ size_t UringEngine::Wait(size_t min_completions) {
   Submit();
   size_t ran = Poll();
   while (ran < min_completions && in_flight_ > 0) {
-    if (!prepared_.empty()) Submit();
-    if (in_kernel_ == 0) continue;  // everything queued went in with Submit()
-    io_uring_cqe* cqe;
-    int rc = io_uring_wait_cqe(&ring_, &cqe);
-    if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -ETIME) break;
+    // Submits anything left in the submission ring, then sleeps until a completion.
+    int rc = io_uring_submit_and_wait(&ring_, 1);
+    if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY && rc != -ETIME) break;
     ran += Poll();
   }
   return ran;
