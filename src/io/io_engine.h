@@ -3,8 +3,7 @@
 // worker pool) a batch at a time by Submit(), and completed by callbacks that run on the
 // owner thread inside Poll(), Wait() or Drain(), never inside Prepare() or Submit().
 //
-// Thread safety: an engine belongs to the thread that created it; every call except
-// completion_fd() is made from that thread.
+// Thread safety: an engine belongs to one owner thread, and every call is made from it.
 //
 // Shutdown: the destructor drains: every request prepared gets its callback, with its
 // real result, before the destructor returns; none is lost and none comes later.
@@ -49,7 +48,9 @@ class IoEngine {
   }
 
   // Becomes readable when completions are ready to Poll(): the owner's event loop
-  // watches it. Any thread.
+  // watches it. Owner thread; an owner that relies on it asks for it before its first
+  // Submit() (UringEngine registers the eventfd with its ring on the first call, so that
+  // owners that only Wait() never pay for the signals).
   virtual int completion_fd() const = 0;
   // Prepared requests whose callbacks have not run yet.
   virtual size_t in_flight() const = 0;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
@@ -51,7 +52,9 @@ TransferPiece RemainingPiece(const IoRequest& request) {
   piece.offset = request.offset == kCurrentPosition ? kCurrentPosition : request.offset + done;
   if (request.opcode == IoOpcode::kRead || request.opcode == IoOpcode::kWrite) {
     piece.buffer = static_cast<std::byte*>(request.buffer) + done;
-    piece.length = request.length - done;
+    // Larger transfers go in several attempts: the kernel moves at most about 2 GiB per
+    // call, and io_uring lengths are 32-bit.
+    piece.length = std::min(request.length - done, kMaxAttemptLength);
   } else if (request.opcode == IoOpcode::kReadv || request.opcode == IoOpcode::kWritev) {
     if (done == 0) {
       piece.iov = request.iov;

@@ -12,6 +12,9 @@
 
 namespace ferrite {
 
+// The most one attempt at a kRead or kWrite moves; the engine resubmits the rest.
+inline constexpr size_t kMaxAttemptLength = size_t{1} << 30;
+
 // The part of a request still to move: where, from which memory.
 struct TransferPiece {
   void* buffer = nullptr;  // kRead, kWrite

@@ -31,8 +31,9 @@ class UringEngine final : public IoEngine {
   size_t Submit() override;
   size_t Poll() override;
   size_t Wait(size_t min_completions) override;
-  // The eventfd is registered with the ring on the first call (owner thread), so that
-  // an owner that only calls Wait() never pays for its signals.
+  // The eventfd is registered with the ring on the first call, so that an owner that
+  // only calls Wait() never pays for its signals; completions that arrive before that
+  // call do not signal it.
   int completion_fd() const override;
   size_t in_flight() const override { return in_flight_; }
   Status RegisterFile(int fd) override;

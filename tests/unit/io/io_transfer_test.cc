@@ -25,6 +25,23 @@ TEST(IoTransferTest, ShortReadsResumeWhereTheyStopped) {
   EXPECT_EQ(request.engine.resubmissions, 3u);
 }
 
+TEST(IoTransferTest, HugeTransfersGoInSeveralAttempts) {
+  const size_t huge = (size_t{5} << 30) + 7;  // more than 32 bits can say
+  auto* base = reinterpret_cast<std::byte*>(uintptr_t{1} << 40);  // never dereferenced
+  IoRequest request{.opcode = IoOpcode::kWrite, .offset = 0, .buffer = base, .length = huge};
+  IoResult result = IoResult::Bytes(0);
+  size_t attempts = 0;
+  for (;;) {
+    TransferPiece piece = RemainingPiece(request);
+    ASSERT_LE(piece.length, kMaxAttemptLength);
+    ASSERT_EQ(piece.offset, static_cast<uint64_t>(static_cast<std::byte*>(piece.buffer) - base));
+    ++attempts;
+    if (AdvanceTransfer(request, static_cast<int64_t>(piece.length), &result)) break;
+  }
+  EXPECT_EQ(attempts, 6u);
+  EXPECT_EQ(result, IoResult::Bytes(huge));
+}
+
 TEST(IoTransferTest, EndOfFileFinishesAReadShort) {
   char buffer[100];
   IoRequest request{.opcode = IoOpcode::kRead, .buffer = buffer, .length = 100};
