@@ -62,8 +62,11 @@ class ServerApi {
   // thread once all have.
   virtual void ResetStats(std::function<void()> done) = 0;
 
-  // INFO text for the given section names (empty: the default sections).
-  virtual std::string Info(std::span<const std::string_view> sections) = 0;
+  // INFO text for the given section names (empty: the default sections), passed to
+  // `done` on the caller's thread, possibly after gathering figures from every thread.
+  // The names are read before Info() returns.
+  virtual void Info(std::span<const std::string_view> sections,
+                    std::function<void(std::string)> done) = 0;
 
   // (id, CLIENT LIST line) of the matching clients on every thread, in no order.
   virtual void ListClients(

@@ -15,7 +15,10 @@ namespace {
 
 void CmdInfo(CommandContext& ctx) {
   std::vector<std::string_view> sections(ctx.args.begin() + 1, ctx.args.end());
-  ctx.reply.Verbatim(ctx.server.Info(sections));
+  DeferredReply deferred = ctx.connection.Defer();
+  ctx.server.Info(sections, [deferred = std::move(deferred)](std::string text) mutable {
+    deferred.Complete([text = std::move(text)](protocol::ReplyBuilder& r) { r.Verbatim(text); });
+  });
 }
 
 void CmdTime(CommandContext& ctx) {

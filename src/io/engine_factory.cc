@@ -16,11 +16,11 @@ std::string_view IoEngineKindName(IoEngineKind kind) {
 
 Result<EngineChoice> ChooseIoEngine(const IoOptions& options) {
   if (options.engine == IoEngineKind::kThreads) return EngineChoice{IoEngineKind::kThreads, ""};
-  // A whole engine is the probe: it checks ring creation with these options, every
-  // opcode and the registration of buffers and files, as each owner will do.
-  auto probe = UringEngine::Create(options);
+  // A ring with these options and a check of every opcode; no buffers are registered,
+  // so the probe holds no locked memory that the owners' engines will need.
+  Status probe = ProbeUring(options);
   if (probe.ok()) return EngineChoice{IoEngineKind::kUring, ""};
-  std::string reason(probe.status().message());
+  std::string reason(probe.message());
   if (options.engine == IoEngineKind::kUring) {
     return Status::NotSupported("io engine \"uring\" is unavailable: " + reason);
   }

@@ -1,6 +1,6 @@
 // Chooses and creates the IoEngine the options ask for (ADR 0007): `uring` or fails
-// saying why; `threads`; `auto`: io_uring when ring creation, every opcode the engine
-// uses and buffer registration all work here, else the thread pool, with the reason.
+// saying why; `threads`; `auto`: io_uring when a ring with these options can be created
+// and has every opcode the engine uses, else the thread pool, with the reason.
 #pragma once
 
 #include <memory>

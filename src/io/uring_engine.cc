@@ -54,6 +54,9 @@ int SetUpRing(io_uring* ring, const IoOptions& options) {
 }  // namespace
 
 Status ProbeUring(const IoOptions& options) {
+  if (options.uring_entries == 0 || options.uring_entries > 32768) {
+    return Status::InvalidArgument("uring_entries must be between 1 and 32768");
+  }
   io_uring ring{};
   int rc = SetUpRing(&ring, options);
   if (rc < 0) return UringError(rc, "creating a ring");
@@ -76,9 +79,6 @@ Status ProbeUring(const IoOptions& options) {
 }
 
 Result<std::unique_ptr<UringEngine>> UringEngine::Create(const IoOptions& options) {
-  if (options.uring_entries == 0 || options.uring_entries > 32768) {
-    return Status::InvalidArgument("uring_entries must be between 1 and 32768");
-  }
   std::unique_ptr<UringEngine> engine(new UringEngine(options));
   Status status = engine->Init();
   if (!status.ok()) return status;
@@ -86,11 +86,11 @@ Result<std::unique_ptr<UringEngine>> UringEngine::Create(const IoOptions& option
 }
 
 Status UringEngine::Init() {
+  Status probed = ProbeUring(options_);
+  if (!probed.ok()) return probed;
   int rc = SetUpRing(&ring_, options_);
   if (rc < 0) return UringError(rc, "creating a ring");
   ring_ready_ = true;
-  Status probed = ProbeUring(options_);
-  if (!probed.ok()) return probed;
 
   auto pool = IoBufferPool::Create(options_.registered_buffers, options_.registered_buffer_size);
   if (!pool.ok()) return pool.status();
@@ -101,8 +101,16 @@ Status UringEngine::Init() {
       iovs[i] = {buffers_->buffer_data(static_cast<int>(i)), buffers_->buffer_size()};
     }
     rc = io_uring_register_buffers(&ring_, iovs.data(), static_cast<unsigned>(iovs.size()));
-    if (rc < 0) return UringError(rc, "registering fixed buffers");
-    buffers_registered_ = true;
+    if (rc == -ENOMEM || rc == -EPERM) {
+      // Registered buffers count as locked memory (RLIMIT_MEMLOCK, often 8 MiB for
+      // users other than root). The pool then works as plain memory: every operation
+      // still runs, only without the saving of fixed buffers.
+      buffers_note_ = " (not registered: locked-memory limit, see ulimit -l)";
+    } else if (rc < 0) {
+      return UringError(rc, "registering fixed buffers");
+    } else {
+      buffers_registered_ = true;
+    }
   }
   rc = io_uring_register_files_sparse(&ring_, kFileSlots);
   if (rc < 0) return UringError(rc, "registering the file table");
@@ -122,8 +130,7 @@ UringEngine::~UringEngine() {
 std::string UringEngine::settings() const {
   return "entries=" + std::to_string(sq_entries()) + " cq_entries=" + std::to_string(cq_entries()) +
          " registered_buffers=" + std::to_string(buffers_->count()) + "x" +
-         std::to_string(buffers_->buffer_size()) +
-         " sqpoll=" + (options_.uring_sqpoll ? "yes" : "no");
+         std::to_string(buffers_->buffer_size()) + buffers_note_ + " sqpoll=" + (options_.uring_sqpoll ? "yes" : "no");
 }
 
 int UringEngine::completion_fd() const {

@@ -64,6 +64,7 @@ class UringEngine final : public IoEngine {
   mutable int event_fd_ = -1;
   std::unique_ptr<IoBufferPool> buffers_;
   bool buffers_registered_ = false;
+  std::string buffers_note_;  // why the pool is not registered, for settings()
   bool files_registered_ = false;
   // fd -> fixed file slot, or -1; and the slots not in use.
   std::vector<int> file_slot_;
@@ -76,8 +77,8 @@ class UringEngine final : public IoEngine {
   IoStats stats_;
 };
 
-// Whether io_uring can be used here with these options: ring creation, every opcode
-// the engine uses, buffer registration. OK, or the reason it can't.
+// Whether io_uring can be used here with these options: ring creation with the flags
+// the engine asks for, and every opcode it uses. OK, or the reason it can't.
 Status ProbeUring(const IoOptions& options);
 
 }  // namespace ferrite

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "io/io_options.h"
 #include "util/ascii.h"
 #include "util/glob_match.h"
 #include "util/logging.h"
@@ -21,21 +22,46 @@ std::string RangeError(int64_t min, int64_t max) {
          " inclusive";
 }
 
+// A parameter's field is a member of ServerConfig or of one of its sections
+// (`io.*` lives in ServerConfig::io); Field() finds it either way.
+template <typename Pointer>
+struct MemberPointer;
+template <typename Struct, typename Type>
+struct MemberPointer<Type Struct::*> {
+  using Owner = Struct;
+  using Value = Type;
+};
+
+template <typename Struct, typename Config>  // Config: ServerConfig, const or not
+auto& Section(Config& config) {
+  if constexpr (std::is_same_v<Struct, IoOptions>) {
+    return config.io;
+  } else {
+    static_assert(std::is_same_v<Struct, ServerConfig>);
+    return config;
+  }
+}
+
+template <auto Member, typename Config>
+auto& Field(Config& config) {
+  return Section<typename MemberPointer<decltype(Member)>::Owner>(config).*Member;
+}
+
 template <auto Member>
-using MemberType = std::remove_reference_t<decltype(std::declval<ServerConfig&>().*Member)>;
+using MemberType = typename MemberPointer<decltype(Member)>::Value;
 
 template <auto Member, int64_t kMin, int64_t kMax>
 std::string ParseInteger(ServerConfig& config, std::string_view value) {
   auto number = ParseStrictInt64(value);
   if (!number) return "argument couldn't be parsed into an integer";
   if (*number < kMin || *number > kMax) return RangeError(kMin, kMax);
-  config.*Member = static_cast<MemberType<Member>>(*number);
+  Field<Member>(config) = static_cast<MemberType<Member>>(*number);
   return {};
 }
 
 template <auto Member>
 std::string FormatInteger(const ServerConfig& config) {
-  return std::to_string(config.*Member);
+  return std::to_string(Field<Member>(config));
 }
 
 template <auto Member, int64_t kMin>
@@ -45,27 +71,27 @@ std::string ParseMemory(ServerConfig& config, std::string_view value) {
   if (*bytes < static_cast<uint64_t>(kMin) || *bytes > static_cast<uint64_t>(LLONG_MAX)) {
     return RangeError(kMin, LLONG_MAX);
   }
-  config.*Member = *bytes;
+  Field<Member>(config) = *bytes;
   return {};
 }
 
 template <auto Member>
 std::string ParseString(ServerConfig& config, std::string_view value) {
-  config.*Member = std::string(value);
+  Field<Member>(config) = std::string(value);
   return {};
 }
 
 template <auto Member>
 std::string FormatString(const ServerConfig& config) {
-  return config.*Member;
+  return Field<Member>(config);
 }
 
 template <auto Member>
 std::string ParseYesNo(ServerConfig& config, std::string_view value) {
   if (EqualsIgnoreCase(value, "yes")) {
-    config.*Member = true;
+    Field<Member>(config) = true;
   } else if (EqualsIgnoreCase(value, "no")) {
-    config.*Member = false;
+    Field<Member>(config) = false;
   } else {
     return "argument must be 'yes' or 'no'";
   }
@@ -74,7 +100,7 @@ std::string ParseYesNo(ServerConfig& config, std::string_view value) {
 
 template <auto Member>
 std::string FormatYesNo(const ServerConfig& config) {
-  return config.*Member ? "yes" : "no";
+  return Field<Member>(config) ? "yes" : "no";
 }
 
 std::string ParseBind(ServerConfig& config, std::string_view value) {
@@ -149,7 +175,23 @@ std::string ParseDir(ServerConfig& config, std::string_view value) {
   return {};
 }
 
-constexpr std::array<ConfigParam, 18> kParams = {{
+std::string ParseIoEngine(ServerConfig& config, std::string_view value) {
+  for (IoEngineKind kind : {IoEngineKind::kAuto, IoEngineKind::kUring, IoEngineKind::kThreads}) {
+    if (EqualsIgnoreCase(value, IoEngineKindName(kind))) {
+      config.io.engine = kind;
+      return {};
+    }
+  }
+  return "argument(s) must be one of the following: auto, uring, threads";
+}
+
+std::string FormatIoEngine(const ServerConfig& config) {
+  return std::string(IoEngineKindName(config.io.engine));
+}
+
+// The I/O parameters are startup-only: every worker creates its engine once, when it
+// starts, and the storage built on an engine can't change it under its feet.
+constexpr std::array<ConfigParam, 24> kParams = {{
     {"bind", "addresses to listen on, separated by spaces", false, ParseBind, FormatBind},
     {"port", "TCP port to listen on", false, ParseInteger<&ServerConfig::port, 0, 65535>,
      FormatInteger<&ServerConfig::port>},
@@ -190,6 +232,19 @@ constexpr std::array<ConfigParam, 18> kParams = {{
      FormatString<&ServerConfig::save>},
     {"appendonly", "append-only file (persistence is not available yet)", true,
      ParseAppendOnly, FormatYesNo<&ServerConfig::appendonly>},
+    {"io.engine", "disk I/O engine: auto (io_uring if usable), uring or threads", false,
+     ParseIoEngine, FormatIoEngine},
+    {"io.uring_entries", "io_uring submission queue entries per worker thread", false,
+     ParseInteger<&IoOptions::uring_entries, 1, 32768>, FormatInteger<&IoOptions::uring_entries>},
+    {"io.registered_buffers", "I/O buffers per worker registered with the kernel (64 KiB each)",
+     false, ParseInteger<&IoOptions::registered_buffers, 0, 16384>,
+     FormatInteger<&IoOptions::registered_buffers>},
+    {"io.uring_sqpoll", "a kernel thread polls each io_uring submission queue (costs a core)",
+     false, ParseYesNo<&IoOptions::uring_sqpoll>, FormatYesNo<&IoOptions::uring_sqpoll>},
+    {"io.direct_io", "open data files with O_DIRECT, bypassing the page cache", false,
+     ParseYesNo<&IoOptions::direct_io>, FormatYesNo<&IoOptions::direct_io>},
+    {"io.pool_threads", "I/O threads per worker thread for the thread-pool engine", false,
+     ParseInteger<&IoOptions::pool_threads, 1, 1024>, FormatInteger<&IoOptions::pool_threads>},
 }};
 
 Status SetFailed(std::string_view name, std::string_view reason) {

@@ -1,7 +1,8 @@
-// The configuration parameters: each one's Redis name, how it is parsed into and
-// printed from a ServerConfig, and whether CONFIG SET may change it. The TOML file,
-// the command line, CONFIG GET and CONFIG SET all go through this one table, so a
-// value is validated the same way wherever it comes from.
+// The configuration parameters: each one's Redis name (Ferrite's own, such as the TOML
+// `[io]` section's, are dotted: `io.engine`), how it is parsed into and printed from a
+// ServerConfig, and whether CONFIG SET may change it. The TOML file, the command line,
+// CONFIG GET and CONFIG SET all go through this one table, so a value is validated the
+// same way wherever it comes from.
 #pragma once
 
 #include <span>

@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <map>
@@ -14,6 +15,8 @@
 #include <fmt/format.h>
 
 #include "commands/command_families.h"
+#include "io/io_options.h"
+#include "io/io_request.h"
 #include "server/event_loop.h"
 #include "server/server.h"
 #include "server/worker.h"
@@ -22,34 +25,14 @@
 namespace ferrite {
 namespace {
 
-// Sections in the order Redis prints them.
-constexpr std::array<std::string_view, 13> kSectionOrder = {
-    "server",     "clients",      "memory",     "persistence",  "stats",
-    "replication", "cpu",         "modules",    "commandstats", "errorstats",
-    "latencystats", "cluster",    "keyspace"};
-constexpr std::array<std::string_view, 11> kDefaultSections = {
-    "server", "clients", "memory", "persistence", "stats", "replication",
-    "cpu",    "modules", "errorstats", "cluster", "keyspace"};
-
-std::set<std::string> SelectSections(std::span<const std::string_view> requested) {
-  std::set<std::string> selected;
-  if (requested.empty()) {
-    selected.insert(kDefaultSections.begin(), kDefaultSections.end());
-    return selected;
-  }
-  for (std::string_view name : requested) {
-    std::string lower(UntilNul(name));  // Redis reads section names as C strings
-    for (char& c : lower) c = AsciiLower(c);
-    if (lower == "all" || lower == "everything") {
-      selected.insert(kSectionOrder.begin(), kSectionOrder.end());
-    } else if (lower == "default") {
-      selected.insert(kDefaultSections.begin(), kDefaultSections.end());
-    } else {
-      selected.insert(lower);
-    }
-  }
-  return selected;
-}
+// Sections in the order Redis prints them, with Ferrite's `io` after `persistence`:
+// both are about the disk, and `keyspace` stays last, where scripts look for it.
+constexpr std::array<std::string_view, 14> kSectionOrder = {
+    "server", "clients", "memory",       "persistence", "io",           "stats",   "replication",
+    "cpu",    "modules", "commandstats", "errorstats",  "latencystats", "cluster", "keyspace"};
+constexpr std::array<std::string_view, 12> kDefaultSections = {
+    "server",      "clients", "memory",  "persistence", "io",      "stats",
+    "replication", "cpu",     "modules", "errorstats",  "cluster", "keyspace"};
 
 uint64_t Sum(const Server& server, const Counter WorkerStats::*counter) {
   uint64_t total = 0;
@@ -263,6 +246,62 @@ void AppendCpu(std::string& out) {
                  seconds(children.ru_utime));
 }
 
+uint64_t OpsOf(const IoStats& stats, IoOpcode opcode) {
+  return stats.completed_by_opcode[static_cast<size_t>(opcode)];
+}
+
+// One line per value: INFO fields are "name:value\r\n".
+std::string OneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  return text;
+}
+
+void AppendIo(std::string& out, const Server& server, const ServerConfig& config,
+              const IoReport& io) {
+  const IoStats& stats = io.stats;
+  // The engine's "key=value key=value" settings, as Redis writes multi-part values.
+  std::string settings = OneLine(io.settings);
+  std::replace(settings.begin(), settings.end(), ' ', ',');
+  auto micros = [&](double percentile) {
+    return fmt::format("{:.3f}", static_cast<double>(stats.latency.Percentile(percentile)) / 1000);
+  };
+  fmt::format_to(std::back_inserter(out),
+                 "# IO\r\n"
+                 "io_engine:{}\r\n"
+                 "io_engine_requested:{}\r\n"
+                 "io_fallback_reason:{}\r\n"
+                 "io_settings:{}\r\n"
+                 "io_uring_sqpoll:{}\r\n"
+                 "io_direct:{}\r\n"
+                 "io_pool_threads:{}\r\n"
+                 "io_ops:{}\r\n"
+                 "io_ops_read:{}\r\n"
+                 "io_ops_readv:{}\r\n"
+                 "io_ops_write:{}\r\n"
+                 "io_ops_writev:{}\r\n"
+                 "io_ops_fsync:{}\r\n"
+                 "io_ops_fdatasync:{}\r\n"
+                 "io_bytes_read:{}\r\n"
+                 "io_bytes_written:{}\r\n"
+                 "io_in_flight:{}\r\n"
+                 "io_errors:{}\r\n"
+                 "io_resubmissions:{}\r\n"
+                 "io_submit_calls:{}\r\n"
+                 "io_latency_p50_us:{}\r\n"
+                 "io_latency_p99_us:{}\r\n"
+                 "io_latency_p999_us:{}\r\n",
+                 IoEngineKindName(server.io_engine_kind()), IoEngineKindName(config.io.engine),
+                 OneLine(server.io_fallback_reason()), settings, config.io.uring_sqpoll ? 1 : 0,
+                 config.io.direct_io ? 1 : 0, config.io.pool_threads, stats.completed(),
+                 OpsOf(stats, IoOpcode::kRead), OpsOf(stats, IoOpcode::kReadv),
+                 OpsOf(stats, IoOpcode::kWrite), OpsOf(stats, IoOpcode::kWritev),
+                 OpsOf(stats, IoOpcode::kFsync), OpsOf(stats, IoOpcode::kFdatasync),
+                 stats.bytes_read, stats.bytes_written, io.in_flight, stats.errors,
+                 stats.resubmissions, stats.submit_calls, micros(50), micros(99), micros(99.9));
+}
+
 void AppendCommandStats(std::string& out, const Server& server) {
   out += "# Commandstats\r\n";
   for (const CommandSpec* command : server.commands().all_specs()) {
@@ -296,8 +335,28 @@ void AppendErrorStats(std::string& out, const Server& server) {
 
 }  // namespace
 
-std::string BuildInfoReport(const Server& server, std::span<const std::string_view> sections) {
-  std::set<std::string> selected = SelectSections(sections);
+std::set<std::string> SelectInfoSections(std::span<const std::string_view> requested) {
+  std::set<std::string> selected;
+  if (requested.empty()) {
+    selected.insert(kDefaultSections.begin(), kDefaultSections.end());
+    return selected;
+  }
+  for (std::string_view name : requested) {
+    std::string lower(UntilNul(name));  // Redis reads section names as C strings
+    for (char& c : lower) c = AsciiLower(c);
+    if (lower == "all" || lower == "everything") {
+      selected.insert(kSectionOrder.begin(), kSectionOrder.end());
+    } else if (lower == "default") {
+      selected.insert(kDefaultSections.begin(), kDefaultSections.end());
+    } else {
+      selected.insert(lower);
+    }
+  }
+  return selected;
+}
+
+std::string BuildInfoReport(const Server& server, const std::set<std::string>& selected,
+                            const IoReport& io) {
   std::shared_ptr<const ServerConfig> config = server.config();
   std::string out;
   for (std::string_view section : kSectionOrder) {
@@ -307,6 +366,7 @@ std::string BuildInfoReport(const Server& server, std::span<const std::string_vi
     if (section == "clients") AppendClients(out, server, *config);
     if (section == "memory") AppendMemory(out);
     if (section == "persistence") AppendPersistence(out, server);
+    if (section == "io") AppendIo(out, server, *config, io);
     if (section == "stats") AppendStats(out, server);
     if (section == "replication") AppendReplication(out, server);
     if (section == "cpu") AppendCpu(out);

@@ -1,6 +1,8 @@
-// The text of INFO: Redis's sections and field names, filled from the server's state.
+// The text of INFO: Redis's sections and field names, filled from the server's state,
+// plus Ferrite's own `# IO` section on the workers' I/O engines.
 #pragma once
 
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -8,9 +10,15 @@
 namespace ferrite {
 
 class Server;
+struct IoReport;
 
-// `sections`: section names, or "default", "all", "everything"; empty means default.
-// Unknown names select nothing, as in Redis.
-std::string BuildInfoReport(const Server& server, std::span<const std::string_view> sections);
+// The sections a request selects: names lower-cased, "default", "all" and "everything"
+// expanded; no names means default. Unknown names select nothing, as in Redis.
+std::set<std::string> SelectInfoSections(std::span<const std::string_view> requested);
+
+// The report on `sections` (as SelectInfoSections gives them), in Redis's section
+// order. `io` is the sum of every worker's IoReport, read only for the io section.
+std::string BuildInfoReport(const Server& server, const std::set<std::string>& sections,
+                            const IoReport& io);
 
 }  // namespace ferrite

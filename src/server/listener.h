@@ -25,7 +25,7 @@ class Listener {
 
   // Binds every address. Startup only; the error names the address that failed.
   Status Bind(const std::vector<std::string>& addresses, int port, int backlog);
-  // Starts accepting on the owner's loop. Call before the loop runs.
+  // Starts accepting on the owner's loop. Owner's thread (or before its loop runs).
   void Start();
   // Stops accepting and closes the sockets. Owner's thread (or after it stopped).
   void Close();

@@ -45,8 +45,8 @@ int RunServer(ferrite::ServerConfig config) {
 
   int threads = config.threads > 0 ? config.threads
                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // Descriptors besides clients: per thread an epoll and an eventfd (and later an
-  // io_uring), the listeners, logs and data files.
+  // Descriptors besides clients: per thread an epoll, an eventfd, an I/O engine's ring
+  // and eventfd, the listeners, logs and data files.
   int reserved_fds = 32 + 4 * threads;
   int64_t allowed = RaiseOpenFilesLimit(config.maxclients, reserved_fds);
   if (allowed < config.maxclients) {
@@ -65,10 +65,16 @@ int RunServer(ferrite::ServerConfig config) {
     spdlog::warn("Failed listening, aborting.");
     return 1;
   }
+  Status started = server.StartWorkers();
+  if (!started.ok()) {
+    spdlog::warn("{}", started.message());
+    spdlog::warn("Failed starting the I/O engine, aborting.");
+    return 1;
+  }
   spdlog::info("Server initialized with {} threads", server.worker_count());
   // Logged before any client can be served, so "ready" in the log means ready.
   spdlog::info("Ready to accept connections tcp on port {}", server.port());
-  server.StartWorkers();
+  server.Serve();
   server.WaitForShutdown();
   server.Stop();
   spdlog::warn("Ferrite is now ready to exit, bye bye...");

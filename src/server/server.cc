@@ -12,12 +12,15 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <random>
 #include <system_error>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "commands/command_families.h"
+#include "io/engine_factory.h"
 #include "server/config_params.h"
 #include "server/event_loop.h"
 #include "server/listener.h"
@@ -97,7 +100,8 @@ std::shared_ptr<const ServerConfig> Server::config() const {
 
 Status Server::Start() {
   Status status = Listen();
-  if (status.ok()) StartWorkers();
+  if (status.ok()) status = StartWorkers();
+  if (status.ok()) Serve();
   return status;
 }
 
@@ -107,14 +111,59 @@ Status Server::Listen() {
   Status status = listener_->Bind(config->bind, config->port, config->tcp_backlog);
   if (!status.ok()) return status;
   bound_port_ = listener_->port();
-  listener_->Start();
   return Status::Ok();
 }
 
-void Server::StartWorkers() {
-  for (auto& worker : workers_) {
-    threads_.emplace_back([w = worker.get()] { w->Run(); });
+Status Server::StartWorkers() {
+  const IoOptions io = config()->io;
+  // Decided once, here: every worker then creates the same kind of engine.
+  auto choice = ChooseIoEngine(io);
+  if (!choice.ok()) return choice.status();
+  io_engine_kind_ = choice->kind;
+  io_fallback_reason_ = std::move(choice->fallback_reason);
+  if (!io_fallback_reason_.empty()) {
+    spdlog::warn("io_uring is unavailable ({}); using the thread-pool I/O engine",
+                 io_fallback_reason_);
   }
+
+  // Each thread reports whether it could create its engine (with the engine's
+  // settings) before it runs its loop. The promise lives in the thread's closure, so
+  // that it is never destroyed while the thread is still setting it.
+  std::vector<std::future<Result<std::string>>> opened;
+  for (auto& worker : workers_) {
+    std::promise<Result<std::string>> promise;
+    opened.push_back(promise.get_future());
+    threads_.emplace_back(
+        [w = worker.get(), kind = io_engine_kind_, io, promise = std::move(promise)]() mutable {
+          Status status = w->OpenIoEngine(kind, io);
+          if (!status.ok()) {
+            promise.set_value(std::move(status));
+            return;
+          }
+          promise.set_value(w->io_engine()->settings());
+          w->Run();
+        });
+  }
+  Status failure;
+  std::string settings;
+  for (size_t i = 0; i < opened.size(); ++i) {
+    Result<std::string> result = opened[i].get();
+    if (!result.ok() && failure.ok()) {
+      failure = Status::ResourceExhausted(
+          fmt::format("worker thread {} can't create its {} I/O engine: {}", i,
+                      IoEngineKindName(io_engine_kind_), result.status().message()));
+    }
+    if (result.ok() && settings.empty()) settings = std::move(result).value();
+  }
+  if (!failure.ok()) return failure;
+  spdlog::info("I/O engine: {} ({}), one per worker thread", IoEngineKindName(io_engine_kind_),
+               settings);
+  return Status::Ok();
+}
+
+void Server::Serve() {
+  // The listener belongs to worker 0's loop, which is running by now.
+  workers_[0]->loop().Post([this] { listener_->Start(); });
 }
 
 void Server::WaitForShutdown() {

@@ -1,6 +1,7 @@
 // The server: its worker threads, listening sockets, the master copy of the
-// configuration and what every thread shares (client ids and count, identity).
-// Started and stopped from the main thread; shared parts are safe from any thread.
+// configuration and what every thread shares (client ids and count, identity, the I/O
+// engine chosen for all). Started and stopped from the main thread; shared parts are
+// safe from any thread.
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include "commands/command_registry.h"
 #include "commands/server_api.h"
 #include "ferrite/status.h"
+#include "io/io_options.h"
 #include "server/server_config.h"
 #include "server/server_stats.h"
 
@@ -38,11 +40,20 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds the listening sockets, then starts the worker threads. Startup only.
+  // Binds the listening sockets, starts the worker threads, then serves clients.
+  // Startup only.
   Status Start();
-  // The two halves of Start(), for a caller that reports readiness in between.
+  // The steps of Start(), for a caller that reports readiness before serving.
+  // Binds the listening sockets.
   Status Listen();
-  void StartWorkers();
+  // Chooses the I/O engine (io.engine; `auto` falls back to the thread pool with one
+  // warning saying why), then starts the worker threads. Each creates its own engine
+  // on its own thread; this returns once all have, or with the first failure (the
+  // workers then stop with Stop()). Fails when `uring` was asked for and io_uring
+  // can't be used here, saying why.
+  Status StartWorkers();
+  // Starts accepting connections. REQUIRES: Listen() and StartWorkers() succeeded.
+  void Serve();
   // Blocks until SIGINT or SIGTERM arrives or RequestShutdown() is called. The signals
   // must be blocked in every thread beforehand (BlockShutdownSignals).
   void WaitForShutdown();
@@ -54,6 +65,11 @@ class Server {
 
   // The TCP port actually bound (differs from the configured one when that is 0).
   int port() const { return bound_port_; }
+
+  // The engine every worker runs (never kAuto), and why `auto` did not choose
+  // io_uring (empty when it did, or was not asked to choose). Set by StartWorkers().
+  IoEngineKind io_engine_kind() const { return io_engine_kind_; }
+  const std::string& io_fallback_reason() const { return io_fallback_reason_; }
 
   const CommandRegistry& commands() const { return *commands_; }
   const ServerIdentity& identity() const { return identity_; }
@@ -99,6 +115,9 @@ class Server {
   std::vector<std::thread> threads_;
   std::unique_ptr<Listener> listener_;
   int bound_port_ = 0;
+  // Written by StartWorkers() before the threads start; read-only afterwards.
+  IoEngineKind io_engine_kind_ = IoEngineKind::kThreads;
+  std::string io_fallback_reason_;
   std::atomic<uint64_t> next_worker_{0};
   std::atomic<uint64_t> next_client_id_{1};
   std::atomic<int64_t> connected_clients_{0};

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "io/io_options.h"
+
 namespace ferrite {
 
 struct OutputBufferLimit {
@@ -43,6 +45,9 @@ struct ServerConfig {
   // truth (nothing is saved) and cannot be changed.
   std::string save;
   bool appendonly = false;
+  // The `[io]` section (`io.engine`, ...): how each worker's IoEngine is set up.
+  // Startup only.
+  IoOptions io;
 
   // Not settable: where the configuration came from, for INFO.
   std::string config_file;

@@ -1,7 +1,9 @@
 #include "server/worker.h"
 
 #include <algorithm>
+#include <set>
 
+#include "io/engine_factory.h"
 #include "server/config_params.h"
 #include "server/connection.h"
 #include "server/info_report.h"
@@ -25,9 +27,42 @@ Worker::Worker(Server& server, int index)
 
 Worker::~Worker() = default;
 
+Status Worker::OpenIoEngine(IoEngineKind kind, const IoOptions& options) {
+  auto engine = CreateIoEngine(kind, options);
+  if (!engine.ok()) return engine.status();
+  int fd = (*engine)->completion_fd();
+  if (fd < 0) return Status::ResourceExhausted("the I/O engine has no completion descriptor");
+  Status watched = loop_.Watch(fd, EPOLLIN, &io_poller_);
+  if (!watched.ok()) return watched;
+  io_engine_ = std::move(engine).value();
+  io_completion_fd_ = fd;
+  return Status::Ok();
+}
+
 void Worker::Run() {
   loop_.RunAfter(1000 / config_->hz, [this] { Cron(); });
   loop_.Run();
+  CloseIoEngine();
+}
+
+void Worker::CloseIoEngine() {
+  if (!io_engine_) return;
+  loop_.Unwatch(io_completion_fd_);
+  io_completion_fd_ = -1;
+  // The destructor drains: the callbacks of operations still in flight run now, here.
+  io_engine_.reset();
+}
+
+void Worker::IoPoller::OnIoEvent(uint32_t) { worker_.io_engine_->Poll(); }
+
+IoReport Worker::ReportIo() const {
+  IoReport report;
+  if (io_engine_) {
+    report.stats = io_engine_->stats();
+    report.in_flight = io_engine_->in_flight();
+    report.settings = io_engine_->settings();
+  }
+  return report;
 }
 
 void Worker::BeforeSleep() {
@@ -139,13 +174,27 @@ void Worker::ResetStats(std::function<void()> done) {
       *this,
       [](Worker& worker) {
         worker.stats().Reset();
+        if (worker.io_engine_) worker.io_engine_->ResetStats();
         return true;
       },
       [done = std::move(done)](std::vector<bool>) { done(); });
 }
 
-std::string Worker::Info(std::span<const std::string_view> sections) {
-  return BuildInfoReport(server_, sections);
+void Worker::Info(std::span<const std::string_view> sections,
+                  std::function<void(std::string)> done) {
+  std::set<std::string> selected = SelectInfoSections(sections);
+  if (!selected.contains("io")) {
+    done(BuildInfoReport(server_, selected, IoReport{}));
+    return;
+  }
+  // Each engine's counters belong to its worker's thread: read them there.
+  server_.Gather<IoReport>(
+      *this, [](Worker& worker) { return worker.ReportIo(); },
+      [this, selected = std::move(selected), done = std::move(done)](std::vector<IoReport> parts) {
+        IoReport total;
+        for (const IoReport& part : parts) total.Merge(part);
+        done(BuildInfoReport(server_, selected, total));
+      });
 }
 
 void Worker::ListClients(

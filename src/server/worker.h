@@ -1,6 +1,7 @@
-// A worker thread: one event loop, the connections assigned to it, its statistics and
-// its snapshot of the configuration. It is also the ServerApi its connections' commands
-// see, so that answers gathered from other threads come back to this one.
+// A worker thread: one event loop, the connections assigned to it, its statistics, its
+// snapshot of the configuration and its own IoEngine. It is also the ServerApi its
+// connections' commands see, so that answers gathered from other threads come back to
+// this one.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,9 @@
 
 #include "commands/command_context.h"
 #include "commands/server_api.h"
+#include "io/io_engine.h"
+#include "io/io_options.h"
+#include "io/io_stats.h"
 #include "server/event_loop.h"
 #include "server/server_config.h"
 #include "server/server_stats.h"
@@ -19,6 +23,20 @@ namespace ferrite {
 
 class Connection;
 class Server;
+
+// What INFO io reports about workers' I/O engines: one worker's, taken on its thread,
+// or the sum of all.
+struct IoReport {
+  IoStats stats;
+  size_t in_flight = 0;
+  std::string settings;  // IoEngine::settings(); the same on every worker
+
+  void Merge(const IoReport& other) {
+    stats.Merge(other.stats);
+    in_flight += other.in_flight;
+    if (settings.empty()) settings = other.settings;
+  }
+};
 
 class Worker final : public ServerApi {
  public:
@@ -33,8 +51,17 @@ class Worker final : public ServerApi {
   // This thread's configuration. Loop thread only.
   const ServerConfig& config() const { return *config_; }
 
-  // Thread body: runs the loop until the server stops.
+  // Creates this worker's IoEngine. Call on the worker's own thread, which owns the
+  // engine from then on, before Run(); the loop polls the engine when its completion
+  // descriptor becomes readable.
+  Status OpenIoEngine(IoEngineKind kind, const IoOptions& options);
+  // Thread body: runs the loop until the server stops, then drains and destroys the
+  // IoEngine (every operation still in flight completes, callbacks included).
   void Run();
+  // Loop thread only. Null before OpenIoEngine() and after Run() has returned.
+  IoEngine* io_engine() { return io_engine_.get(); }
+  // This worker's part of INFO io. Loop thread only.
+  IoReport ReportIo() const;
 
   // Loop thread only.
   void AdoptConnection(int fd, uint64_t id, std::string peer, std::string local);
@@ -56,7 +83,8 @@ class Worker final : public ServerApi {
   ConfigPairs ConfigGet(std::span<const std::string_view> patterns) const override;
   void ConfigSet(ConfigPairs changes, std::function<void(Status)> done) override;
   void ResetStats(std::function<void()> done) override;
-  std::string Info(std::span<const std::string_view> sections) override;
+  void Info(std::span<const std::string_view> sections,
+            std::function<void(std::string)> done) override;
   void ListClients(
       ClientFilter filter,
       std::function<void(std::vector<std::pair<uint64_t, std::string>>)> done) override;
@@ -65,14 +93,28 @@ class Worker final : public ServerApi {
   Status Shutdown(const ShutdownRequest& request) override;
 
  private:
+  // Runs the engine's completions when its descriptor is readable.
+  class IoPoller final : public IoHandler {
+   public:
+    explicit IoPoller(Worker& worker) : worker_(worker) {}
+    void OnIoEvent(uint32_t events) override;
+
+   private:
+    Worker& worker_;
+  };
+
   void BeforeSleep();
   void Cron();
+  void CloseIoEngine();
 
   Server& server_;
   const int index_;
   EventLoop loop_;
   WorkerStats stats_;
   std::shared_ptr<const ServerConfig> config_;
+  std::unique_ptr<IoEngine> io_engine_;  // loop thread only
+  IoPoller io_poller_{*this};
+  int io_completion_fd_ = -1;  // watched by loop_ while io_engine_ is open
 
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   // Connections with replies to write before the next wait. A closed one stays

@@ -51,7 +51,8 @@ How replies are compared (default: byte for byte; at most one of these):
     @clientlist  CLIENT LIST / CLIENT INFO text: same RESP type, same lines with the same
                  fields in the same order; the values must match except for fields that
                  depend on the process (id, addr, fd, age, memory sizes, ...)
-    @info        INFO text: same RESP type and the same "# Section" headers in order
+    @info        INFO text: same RESP type and the same "# Section" headers in order,
+                 besides Ferrite's own sections (`# IO`, docs/compatibility.md)
     @known:NAME  a difference Ferrite keeps on purpose (known_differences.py, explained
                  in docs/compatibility.md): both servers must behave as that entry says
 

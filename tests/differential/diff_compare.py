@@ -11,6 +11,10 @@ VOLATILE_CLIENT_FIELDS = frozenset({
     b"multi-mem", b"rbs", b"rbp", b"obl", b"oll", b"omem", b"tot-mem", b"events",
 })
 
+# INFO sections Ferrite adds (docs/compatibility.md), each after the Redis section it
+# follows. They are checked for their place and otherwise left out of the comparison.
+FERRITE_INFO_SECTIONS = {b"# IO": b"# Persistence"}
+
 _AGGREGATES = (b"*", b"~", b">", b"%", b"|")
 _MAPS = (b"%", b"|")
 
@@ -349,6 +353,13 @@ def _info_difference(redis_reply, ferrite_reply):
         return [line.rstrip(b"\r") for line in (text or b"").split(b"\n") if line.startswith(b"#")]
 
     redis_headers, ferrite_headers = headers(redis_reply.value), headers(ferrite_reply.value)
+    for own, after in FERRITE_INFO_SECTIONS.items():
+        if own not in ferrite_headers:
+            continue
+        at = ferrite_headers.index(own)
+        if after in ferrite_headers and ferrite_headers.index(after) != at - 1:
+            return f"{own.decode()} is not right after {after.decode()}: {ferrite_headers}"
+        del ferrite_headers[at]
     if redis_headers != ferrite_headers:
         return f"sections {ferrite_headers} instead of {redis_headers}"
     return None

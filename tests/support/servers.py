@@ -13,11 +13,27 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+def build_dir():
+    """The build tree the binaries come from: FERRITE_BUILD_DIR, or build/."""
+    return Path(os.environ.get("FERRITE_BUILD_DIR", str(REPO_ROOT / "build")))
+
+
 def ferrite_binary():
-    path = os.environ.get("FERRITE_SERVER", str(REPO_ROOT / "build" / "src" / "ferrite-server"))
+    path = os.environ.get("FERRITE_SERVER", str(build_dir() / "src" / "ferrite-server"))
     if not os.path.exists(path):
         raise RuntimeError(f"ferrite-server not found at {path}: build first or set FERRITE_SERVER")
     # Absolute, since servers run in their own working directory.
+    return os.path.abspath(path)
+
+
+def no_io_uring_launcher():
+    """tests/tools' ferrite-no-io-uring (runs a program with io_uring removed by a seccomp
+    filter), from the build tree ferrite-server comes from, or FERRITE_NO_IO_URING."""
+    default = Path(ferrite_binary()).parents[1] / "tests" / "tools" / "ferrite-no-io-uring"
+    path = os.environ.get("FERRITE_NO_IO_URING", str(default))
+    if not os.path.exists(path):
+        raise RuntimeError(f"ferrite-no-io-uring not found at {path}: build the tests first "
+                           "or set FERRITE_NO_IO_URING")
     return os.path.abspath(path)
 
 

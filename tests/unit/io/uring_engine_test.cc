@@ -3,6 +3,8 @@
 #include "io/uring_engine.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -146,6 +148,44 @@ TEST(UringEngineTest, SqpollRingDoesTheSameWork) {
   engine->Drain();
   EXPECT_EQ(calls, 2);
   EXPECT_EQ(back, data);
+  close(fd);
+}
+
+TEST(UringEngineTest, WorksWithoutFixedBuffersUnderALockedMemoryLimit) {
+  // Registered buffers count as locked memory. Root is exempt (CAP_IPC_LOCK), so the
+  // child becomes an ordinary user first; the file is opened before that.
+  TempDir dir;
+  int fd = open(dir.Path("f").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (geteuid() == 0 && setuid(65534) != 0) _exit(10);
+    rlimit limit{.rlim_cur = 64 * 1024, .rlim_max = 64 * 1024};
+    if (setrlimit(RLIMIT_MEMLOCK, &limit) != 0) _exit(11);
+    auto engine = UringEngine::Create(IoOptions{});  // 64 x 64 KiB: far over the limit
+    if (!engine.ok()) _exit(12);
+    if ((*engine)->settings().find("not registered") == std::string::npos) _exit(13);
+    IoBuffer buffer = (*engine)->buffers().Acquire();
+    std::memset(buffer.data(), 'm', 4096);
+    bool ok = false;
+    IoRequest write{.opcode = IoOpcode::kWrite, .fd = fd, .buffer = buffer.data(),
+                    .length = 4096};
+    write.callback = [&](IoResult result) { ok = result == IoResult::Bytes(4096); };
+    (*engine)->Prepare(write);
+    (*engine)->Drain();
+    if (!ok) _exit(14);
+    if ((*engine)->fixed_buffer_ops() != 0) _exit(15);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "10 setuid, 11 setrlimit, 12 create, 13 settings, "
+                                       "14 write, 15 fixed buffer used";
+  char back[4096];
+  ASSERT_EQ(pread(fd, back, sizeof(back), 0), 4096);
+  EXPECT_EQ(back[0], 'm');
   close(fd);
 }
 

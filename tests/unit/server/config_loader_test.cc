@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace ferrite {
 namespace {
@@ -39,8 +40,39 @@ TEST(ConfigLoaderTest, UnknownKeysNameKeyAndLine) {
   ServerConfig config;
   Status status = Apply("port = 1\n\nmaxclientz = 5\n", config);
   EXPECT_EQ(status.message(), "ferrite.toml:3: unknown configuration key 'maxclientz'");
-  status = Apply("[io]\nengine = \"auto\"\n", config);
-  EXPECT_EQ(status.message(), "ferrite.toml:2: unknown configuration key 'io.engine'");
+  status = Apply("[io]\nengine = \"auto\"\nengines = 2\n", config);
+  EXPECT_EQ(status.message(), "ferrite.toml:3: unknown configuration key 'io.engines'");
+  status = Apply("[storage]\nengine = \"auto\"\n", config);
+  EXPECT_EQ(status.message(), "ferrite.toml:2: unknown configuration key 'storage.engine'");
+}
+
+TEST(ConfigLoaderTest, IoSectionFillsIoOptions) {
+  ServerConfig config;
+  ASSERT_TRUE(Apply(R"(
+      port = 6380
+      [io]
+      engine = "threads"
+      uring_entries = 512
+      registered_buffers = 16
+      uring_sqpoll = true
+      direct_io = false
+      pool_threads = 4
+  )", config).ok());
+  EXPECT_EQ(config.port, 6380);
+  EXPECT_EQ(config.io.engine, IoEngineKind::kThreads);
+  EXPECT_EQ(config.io.uring_entries, 512u);
+  EXPECT_EQ(config.io.registered_buffers, 16u);
+  EXPECT_TRUE(config.io.uring_sqpoll);
+  EXPECT_FALSE(config.io.direct_io);
+  EXPECT_EQ(config.io.pool_threads, 4u);
+  EXPECT_EQ(Apply("[io]\nengine = \"fast\"\n", config).message(),
+            "ferrite.toml:2: bad value for 'io.engine': argument(s) must be one of the "
+            "following: auto, uring, threads");
+  EXPECT_EQ(Apply("[io]\npool_threads = 0\n", config).message(),
+            "ferrite.toml:2: bad value for 'io.pool_threads': argument must be between 1 and "
+            "1024 inclusive");
+  EXPECT_EQ(Apply("[io]\nuring_sqpoll = \"sometimes\"\n", config).message(),
+            "ferrite.toml:2: bad value for 'io.uring_sqpoll': argument must be 'yes' or 'no'");
 }
 
 TEST(ConfigLoaderTest, BadValuesNameKeyAndReason) {
@@ -89,11 +121,41 @@ TEST_F(StartupConfigTest, CommandLineOverridesTheFile) {
   EXPECT_EQ(startup->config.config_file, std::filesystem::absolute(path_).string());
 }
 
+TEST_F(StartupConfigTest, IoOverridesUseDottedNames) {
+  std::ofstream(path_) << "[io]\nengine = \"uring\"\npool_threads = 3\n";
+  auto startup = Load({path_.string(), "--io.engine", "threads", "--io.uring_sqpoll", "yes"});
+  ASSERT_TRUE(startup.ok()) << startup.status().ToString();
+  EXPECT_FALSE(startup->exit_code.has_value());
+  EXPECT_EQ(startup->config.io.engine, IoEngineKind::kThreads);
+  EXPECT_EQ(startup->config.io.pool_threads, 3u);
+  EXPECT_TRUE(startup->config.io.uring_sqpoll);
+  auto bad = Load({"--io.engine", "fast"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "bad value for '--io.engine': argument(s) must be one of the following: auto, uring, "
+            "threads");
+}
+
 TEST_F(StartupConfigTest, ShippedExampleFileLoads) {
   auto startup = Load({std::string(FERRITE_SOURCE_DIR) + "/ferrite.toml"});
   ASSERT_TRUE(startup.ok()) << startup.status().ToString();
   EXPECT_FALSE(startup->exit_code.has_value());
   EXPECT_EQ(startup->config.port, 6379);
+  // The example spells out the [io] defaults.
+  std::ifstream file(std::string(FERRITE_SOURCE_DIR) + "/ferrite.toml");
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const char* line : {"\n[io]\n", "\nengine = ", "\nuring_entries = ",
+                           "\nregistered_buffers = ", "\nuring_sqpoll = ", "\ndirect_io = ",
+                           "\npool_threads = "}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line;
+  }
+  IoOptions defaults;
+  EXPECT_EQ(startup->config.io.engine, defaults.engine);
+  EXPECT_EQ(startup->config.io.uring_entries, defaults.uring_entries);
+  EXPECT_EQ(startup->config.io.registered_buffers, defaults.registered_buffers);
+  EXPECT_EQ(startup->config.io.uring_sqpoll, defaults.uring_sqpoll);
+  EXPECT_EQ(startup->config.io.direct_io, defaults.direct_io);
+  EXPECT_EQ(startup->config.io.pool_threads, defaults.pool_threads);
 }
 
 TEST_F(StartupConfigTest, DefaultsWithoutArguments) {

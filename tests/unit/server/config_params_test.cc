@@ -38,6 +38,60 @@ TEST(ConfigParamsTest, ValuesUseRedisSyntax) {
   EXPECT_EQ(config.bind, (std::vector<std::string>{"127.0.0.1", "::1"}));
 }
 
+TEST(ConfigParamsTest, IoParametersFillIoOptions) {
+  ServerConfig config;
+  EXPECT_EQ(FindConfigParam("io.engine")->format(config), "auto");
+  EXPECT_EQ(FindConfigParam("io.uring_entries")->format(config), "256");
+  EXPECT_EQ(FindConfigParam("io.registered_buffers")->format(config), "64");
+  EXPECT_EQ(FindConfigParam("io.uring_sqpoll")->format(config), "no");
+  EXPECT_EQ(FindConfigParam("io.direct_io")->format(config), "yes");
+  EXPECT_EQ(FindConfigParam("io.pool_threads")->format(config), "8");
+  ASSERT_TRUE(Set(config,
+                  {{"io.engine", "THREADS"}, {"io.uring_entries", "1024"},
+                   {"io.registered_buffers", "0"}, {"io.uring_sqpoll", "yes"},
+                   {"io.direct_io", "no"}, {"io.pool_threads", "2"}},
+                  /*at_runtime=*/false)
+                  .ok());
+  EXPECT_EQ(config.io.engine, IoEngineKind::kThreads);
+  EXPECT_EQ(config.io.uring_entries, 1024u);
+  EXPECT_EQ(config.io.registered_buffers, 0u);
+  EXPECT_TRUE(config.io.uring_sqpoll);
+  EXPECT_FALSE(config.io.direct_io);
+  EXPECT_EQ(config.io.pool_threads, 2u);
+  ASSERT_TRUE(Set(config, {{"io.engine", "uring"}}, false).ok());
+  EXPECT_EQ(config.io.engine, IoEngineKind::kUring);
+}
+
+TEST(ConfigParamsTest, IoParametersAreCheckedAndStartupOnly) {
+  ServerConfig config;
+  auto message = [&](ConfigPairs pairs, bool at_runtime) {
+    return std::string(Set(config, pairs, at_runtime).message());
+  };
+  EXPECT_EQ(message({{"io.engine", "fast"}}, false),
+            "ERR CONFIG SET failed (possibly related to argument 'io.engine') - argument(s) must "
+            "be one of the following: auto, uring, threads");
+  EXPECT_EQ(message({{"io.uring_entries", "0"}}, false),
+            "ERR CONFIG SET failed (possibly related to argument 'io.uring_entries') - argument "
+            "must be between 1 and 32768 inclusive");
+  EXPECT_EQ(message({{"io.registered_buffers", "-1"}}, false),
+            "ERR CONFIG SET failed (possibly related to argument 'io.registered_buffers') - "
+            "argument must be between 0 and 16384 inclusive");
+  EXPECT_EQ(message({{"io.pool_threads", "0"}}, false),
+            "ERR CONFIG SET failed (possibly related to argument 'io.pool_threads') - argument "
+            "must be between 1 and 1024 inclusive");
+  EXPECT_EQ(message({{"io.direct_io", "maybe"}}, false),
+            "ERR CONFIG SET failed (possibly related to argument 'io.direct_io') - argument must "
+            "be 'yes' or 'no'");
+  for (const char* name : {"io.engine", "io.uring_entries", "io.registered_buffers",
+                           "io.uring_sqpoll", "io.direct_io", "io.pool_threads"}) {
+    std::string value = FindConfigParam(name)->format(config);
+    EXPECT_EQ(message({{name, value}}, true),
+              "ERR CONFIG SET failed (possibly related to argument '" + std::string(name) +
+                  "') - can't set immutable config");
+  }
+  EXPECT_EQ(config.io.engine, IoEngineKind::kAuto) << "nothing applied";
+}
+
 TEST(ConfigParamsTest, ErrorsUseRedisWording) {
   ServerConfig config;
   auto message = [&](ConfigPairs pairs) { return std::string(Set(config, pairs).message()); };

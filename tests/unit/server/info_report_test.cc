@@ -1,16 +1,43 @@
 #include "server/info_report.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <string>
+#include <thread>
+
+#include "io/engine_factory.h"
+#include "io/io_request.h"
+#include "server/worker.h"
 #include "support/test_server.h"
 
 namespace ferrite {
 namespace {
 
+using testing::TestClient;
+using testing::TestConfig;
 using testing::TestServer;
 
 std::string Report(Server& server, std::vector<std::string_view> sections) {
-  return BuildInfoReport(server, sections);
+  return BuildInfoReport(server, SelectInfoSections(sections), IoReport{});
+}
+
+std::string BulkBody(const std::string& reply) {
+  size_t start = reply.find("\r\n") + 2;
+  return reply.substr(start, reply.size() - start - 2);
+}
+
+// The value of `field` in INFO text, or "<missing>".
+std::string Field(const std::string& info, const std::string& field) {
+  size_t at = info.find("\r\n" + field + ":");
+  if (at == std::string::npos) return "<missing>";
+  size_t start = at + field.size() + 3;
+  return info.substr(start, info.find("\r\n", start) - start);
 }
 
 TEST(InfoReportTest, SectionSelection) {
@@ -22,7 +49,7 @@ TEST(InfoReportTest, SectionSelection) {
   EXPECT_EQ(Report(s, {"default"}).size() > 0, true);
   EXPECT_NE(Report(s, {"everything"}).find("# Commandstats"), std::string::npos);
   EXPECT_EQ(Report(s, {"bogus"}), "");
-  for (const char* header : {"# Memory\r\n", "# Persistence\r\n", "# Modules\r\n",
+  for (const char* header : {"# Memory\r\n", "# Persistence\r\n", "# IO\r\n", "# Modules\r\n",
                              "# Cluster\r\n", "# Keyspace\r\n"}) {
     EXPECT_NE(defaults.find(header), std::string::npos) << header;
   }
@@ -35,6 +62,20 @@ TEST(InfoReportTest, SectionSelection) {
   EXPECT_EQ(two.substr(two.size() - 2), "\r\n");
 }
 
+TEST(InfoReportTest, IoSectionFollowsPersistence) {
+  TestServer server;
+  for (std::string_view selection : {"default", "all", "everything"}) {
+    std::string text = Report(server.server(), {selection});
+    size_t persistence = text.find("# Persistence\r\n");
+    size_t io = text.find("# IO\r\n");
+    size_t stats = text.find("# Stats\r\n");
+    ASSERT_NE(io, std::string::npos) << selection;
+    EXPECT_LT(persistence, io) << selection;
+    EXPECT_LT(io, stats) << selection;
+  }
+  EXPECT_EQ(Report(server.server(), {"IO"}).rfind("# IO\r\nio_engine:", 0), 0u);
+}
+
 TEST(InfoReportTest, FieldsReflectTheServer) {
   TestServer server;
   std::string text = Report(server.server(), {"server", "clients"});
@@ -45,6 +86,160 @@ TEST(InfoReportTest, FieldsReflectTheServer) {
   EXPECT_NE(text.find("run_id:" + server.server().identity().run_id + "\r\n"), std::string::npos);
   EXPECT_EQ(server.server().identity().run_id.size(), 40u);
 }
+
+TEST(InfoReportTest, IoFieldsShowTheConfiguration) {
+  ServerConfig config = TestConfig();
+  config.io.engine = IoEngineKind::kThreads;
+  config.io.pool_threads = 3;
+  config.io.registered_buffers = 2;
+  config.io.direct_io = false;
+  config.io.uring_sqpoll = true;
+  TestServer server(config);
+  TestClient client(server.port());
+  std::string info = BulkBody(client.Run({"INFO", "io"}));
+  EXPECT_EQ(info.rfind("# IO\r\n", 0), 0u) << info;
+  EXPECT_EQ(Field(info, "io_engine"), "threads");
+  EXPECT_EQ(Field(info, "io_engine_requested"), "threads");
+  EXPECT_EQ(Field(info, "io_fallback_reason"), "");
+  EXPECT_EQ(Field(info, "io_settings"), "threads=3,buffers=2x65536");
+  EXPECT_EQ(Field(info, "io_uring_sqpoll"), "1");
+  EXPECT_EQ(Field(info, "io_direct"), "0");
+  EXPECT_EQ(Field(info, "io_pool_threads"), "3");
+  for (const char* zero :
+       {"io_ops", "io_ops_read", "io_ops_readv", "io_ops_write", "io_ops_writev", "io_ops_fsync",
+        "io_ops_fdatasync", "io_bytes_read", "io_bytes_written", "io_in_flight", "io_errors",
+        "io_resubmissions", "io_submit_calls"}) {
+    EXPECT_EQ(Field(info, zero), "0") << zero;
+  }
+  for (const char* latency : {"io_latency_p50_us", "io_latency_p99_us", "io_latency_p999_us"}) {
+    EXPECT_EQ(Field(info, latency), "0.000") << latency;
+  }
+}
+
+TEST(InfoReportTest, AutoReportsTheFallbackReason) {
+  // A ring size the kernel refuses makes io_uring unusable for real, as a kernel
+  // without it would (tests/integration/test_io_engine.py removes io_uring itself).
+  ServerConfig config = TestConfig();
+  config.io.uring_entries = 100000;
+  TestServer server(config);
+  EXPECT_EQ(server.server().io_engine_kind(), IoEngineKind::kThreads);
+  TestClient client(server.port());
+  std::string info = BulkBody(client.Run({"INFO", "io"}));
+  EXPECT_EQ(Field(info, "io_engine"), "threads");
+  EXPECT_EQ(Field(info, "io_engine_requested"), "auto");
+  EXPECT_EQ(Field(info, "io_fallback_reason"), server.server().io_fallback_reason());
+  EXPECT_NE(Field(info, "io_fallback_reason").find("uring_entries"), std::string::npos) << info;
+}
+
+// A file of known bytes in the temporary directory, removed at the end.
+class TempFile {
+ public:
+  explicit TempFile(size_t size) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "ferrite-io-XXXXXX").string();
+    fd_ = mkstemp(pattern.data());
+    EXPECT_GE(fd_, 0);
+    path_ = pattern;
+    std::string bytes(size, 'x');
+    EXPECT_EQ(write(fd_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  }
+  ~TempFile() {
+    close(fd_);
+    unlink(path_.c_str());
+  }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+// Prepares `request` on worker `index`'s engine, on its thread, and waits for its
+// callback, which the worker's loop runs when the engine's descriptor is readable.
+IoResult RunOnWorker(Server& server, size_t index, IoRequest& request) {
+  std::promise<IoResult> result;
+  request.callback = [&](IoResult outcome) { result.set_value(outcome); };
+  server.worker(index).loop().Post([&server, index, &request] {
+    IoEngine* engine = server.worker(index).io_engine();
+    engine->Prepare(request);
+    engine->Submit();
+  });
+  auto future = result.get_future();
+  EXPECT_EQ(future.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  return future.get();
+}
+
+class InfoIoCountersTest : public ::testing::TestWithParam<IoEngineKind> {};
+
+TEST_P(InfoIoCountersTest, CountRealOperationsOnEveryWorker) {
+  ServerConfig config = TestConfig();
+  config.io.engine = GetParam();
+  if (GetParam() == IoEngineKind::kUring && !ChooseIoEngine(config.io).ok()) {
+    GTEST_SKIP() << "io_uring is unavailable here";
+  }
+  TestServer server(config);
+  TempFile file(8192);
+
+  alignas(4096) static char buffer[4096];
+  IoRequest read;
+  read.opcode = IoOpcode::kRead;
+  read.fd = file.fd();
+  read.offset = 4096;
+  read.buffer = buffer;
+  read.length = sizeof(buffer);
+  IoResult got = RunOnWorker(server.server(), 1, read);
+  ASSERT_TRUE(got.ok()) << got.error();
+  EXPECT_EQ(got.bytes(), 4096u);
+
+  IoRequest write;
+  write.opcode = IoOpcode::kWrite;
+  write.fd = file.fd();
+  write.offset = 0;
+  write.buffer = buffer;
+  write.length = 100;
+  ASSERT_TRUE(RunOnWorker(server.server(), 0, write).ok());
+  IoRequest sync;
+  sync.opcode = IoOpcode::kFsync;
+  sync.fd = file.fd();
+  ASSERT_TRUE(RunOnWorker(server.server(), 0, sync).ok());
+
+  TestClient client(server.port());
+  std::string info = BulkBody(client.Run({"INFO"}));
+  EXPECT_EQ(Field(info, "io_engine"), IoEngineKindName(GetParam()));
+  EXPECT_EQ(Field(info, "io_ops"), "3") << info;
+  EXPECT_EQ(Field(info, "io_ops_read"), "1");
+  EXPECT_EQ(Field(info, "io_ops_write"), "1");
+  EXPECT_EQ(Field(info, "io_ops_fsync"), "1");
+  EXPECT_EQ(Field(info, "io_bytes_read"), "4096");
+  EXPECT_EQ(Field(info, "io_bytes_written"), "100");
+  EXPECT_EQ(Field(info, "io_in_flight"), "0");
+  EXPECT_EQ(Field(info, "io_errors"), "0");
+  EXPECT_GE(std::stoull(Field(info, "io_submit_calls")), 3u);
+  EXPECT_GT(std::stod(Field(info, "io_latency_p50_us")), 0.0);
+  EXPECT_GE(std::stod(Field(info, "io_latency_p999_us")),
+            std::stod(Field(info, "io_latency_p50_us")));
+
+  // A failed operation counts as an error.
+  IoRequest bad;
+  bad.opcode = IoOpcode::kRead;
+  bad.fd = -1;
+  bad.buffer = buffer;
+  bad.length = 1;
+  EXPECT_EQ(RunOnWorker(server.server(), 1, bad).error(), EBADF);
+  info = BulkBody(client.Run({"INFO", "io"}));
+  EXPECT_EQ(Field(info, "io_errors"), "1");
+
+  EXPECT_EQ(client.Run({"CONFIG", "RESETSTAT"}), "+OK\r\n");
+  info = BulkBody(client.Run({"INFO", "io"}));
+  EXPECT_EQ(Field(info, "io_ops"), "0");
+  EXPECT_EQ(Field(info, "io_bytes_read"), "0");
+  EXPECT_EQ(Field(info, "io_latency_p50_us"), "0.000");
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, InfoIoCountersTest,
+                         ::testing::Values(IoEngineKind::kUring, IoEngineKind::kThreads),
+                         [](const auto& param) {
+                           return std::string(IoEngineKindName(param.param));
+                         });
 
 }  // namespace
 }  // namespace ferrite

@@ -72,6 +72,43 @@ TEST(ServerTest, GatherReturnsResultsInWorkerOrder) {
   server.Stop();
 }
 
+TEST(ServerTest, ChoosesTheIoEngineOnce) {
+  ServerConfig config = TestConfig();
+  config.io.engine = IoEngineKind::kThreads;
+  Server server(config);
+  ASSERT_TRUE(server.Start().ok());
+  EXPECT_EQ(server.io_engine_kind(), IoEngineKind::kThreads);
+  EXPECT_EQ(server.io_fallback_reason(), "");
+}
+
+TEST(ServerTest, UnavailableUringFailsStart) {
+  // The kernel refuses a ring this large, as it refuses any ring where io_uring is
+  // missing (tests/integration/test_io_engine.py removes it for real).
+  ServerConfig config = TestConfig();
+  config.io.engine = IoEngineKind::kUring;
+  config.io.uring_entries = 100000;
+  Server server(config);
+  Status status = server.Start();
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), StatusCode::kNotSupported);
+  EXPECT_EQ(status.message().rfind("io engine \"uring\" is unavailable: ", 0), 0u)
+      << status.message();
+  EXPECT_EQ(server.worker_count(), 2u);
+  server.Stop();
+}
+
+TEST(ServerTest, EngineCreationFailureFailsStart) {
+  ServerConfig config = TestConfig();
+  config.io.engine = IoEngineKind::kThreads;
+  config.io.pool_threads = 0;  // the parameter table refuses it; the engine does too
+  Server server(config);
+  Status status = server.Start();
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.message().rfind("worker thread 0 can't create its threads I/O engine: ", 0), 0u)
+      << status.message();
+  server.Stop();
+}
+
 TEST(RaiseOpenFilesLimitTest, ReportsWhatFits) {
   EXPECT_EQ(RaiseOpenFilesLimit(100, 32), 100);
   int64_t huge = RaiseOpenFilesLimit(int64_t{1} << 40, 32);
