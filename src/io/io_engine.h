@@ -39,7 +39,8 @@ class IoEngine {
   // submits what the completions made room for. Returns how many callbacks ran.
   virtual size_t Poll() = 0;
   // Submits, then blocks until at least `min_completions` callbacks have run or nothing
-  // is in flight. Returns how many ran.
+  // is in flight. Returns how many ran. Requests that those callbacks prepare go in with
+  // the next Submit(), Poll() or Wait().
   virtual size_t Wait(size_t min_completions) = 0;
   // Submits and waits until nothing is in flight.
   void Drain() {

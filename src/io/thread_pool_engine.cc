@@ -142,13 +142,20 @@ size_t ThreadPoolEngine::Poll() {
 
 size_t ThreadPoolEngine::Wait(size_t min_completions) {
   Submit();
-  size_t ran = Poll();
-  while (ran < min_completions && in_flight_ > 0) {
+  size_t ran = 0;
+  for (;;) {
+    bool finished;
+    {
+      std::lock_guard lock(done_mutex_);
+      finished = !done_.empty();
+    }
+    // A non-empty done list always has its eventfd signal pending, so Poll() reads a
+    // signal rather than failing with EAGAIN.
+    if (finished) ran += Poll();
+    if (ran >= min_completions || in_flight_ == 0) break;
     if (!prepared_.empty()) Submit();
     pollfd ready{.fd = event_fd_, .events = POLLIN, .revents = 0};
-    int n = poll(&ready, 1, -1);
-    if (n < 0 && errno != EINTR) break;
-    ran += Poll();
+    if (poll(&ready, 1, -1) < 0 && errno != EINTR) break;
   }
   return ran;
 }

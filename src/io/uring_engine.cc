@@ -229,20 +229,26 @@ void UringEngine::FillSqe(io_uring_sqe* sqe, IoRequest& request) {
   io_uring_sqe_set_data(sqe, &request);
 }
 
-size_t UringEngine::Submit() {
+size_t UringEngine::FillSubmissionRing() {
   size_t handed = 0;
   uint64_t now = CycleClock::Now();
+  // Room in the kernel is bounded by the completion ring, so no completion overflows.
+  while (!prepared_.empty() && in_kernel_ < cq_entries()) {
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    if (sqe == nullptr) break;  // submission ring full: it must be submitted first
+    IoRequest* request = prepared_.PopFront();
+    if (request->engine.start_ticks == 0) request->engine.start_ticks = now;
+    FillSqe(sqe, *request);
+    ++in_kernel_;
+    ++handed;
+  }
+  return handed;
+}
+
+size_t UringEngine::Submit() {
+  size_t handed = 0;
   for (;;) {
-    // Room in the kernel is bounded by the completion ring, so no completion overflows.
-    while (!prepared_.empty() && in_kernel_ < cq_entries()) {
-      io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-      if (sqe == nullptr) break;  // submission ring full: submit it and go on
-      IoRequest* request = prepared_.PopFront();
-      if (request->engine.start_ticks == 0) request->engine.start_ticks = now;
-      FillSqe(sqe, *request);
-      ++in_kernel_;
-      ++handed;
-    }
+    handed += FillSubmissionRing();
     // Also true when an earlier io_uring_submit() failed for lack of kernel resources
     // and left entries behind: they go in now.
     if (io_uring_sq_ready(&ring_) == 0) break;
@@ -302,13 +308,15 @@ size_t UringEngine::Poll() {
 }
 
 size_t UringEngine::Wait(size_t min_completions) {
-  Submit();
-  size_t ran = Poll();
+  size_t ran = Reap();
   while (ran < min_completions && in_flight_ > 0) {
-    // Submits anything left in the submission ring, then sleeps until a completion.
+    // One system call both submits what is queued (including what callbacks just
+    // prepared) and sleeps until a completion: the cycle of a waiting owner.
+    FillSubmissionRing();
+    if (io_uring_sq_ready(&ring_) > 0) ++stats_.submit_calls;
     int rc = io_uring_submit_and_wait(&ring_, 1);
     if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY && rc != -ETIME) break;
-    ran += Poll();
+    ran += Reap();
   }
   return ran;
 }

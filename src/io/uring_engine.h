@@ -56,6 +56,8 @@ class UringEngine final : public IoEngine {
   explicit UringEngine(const IoOptions& options) : options_(options) {}
   Status Init();
   void FillSqe(io_uring_sqe* sqe, IoRequest& request);
+  // Moves queued requests into free submission entries; returns how many.
+  size_t FillSubmissionRing();
   size_t Reap();
 
   const IoOptions options_;

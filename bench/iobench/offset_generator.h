@@ -1,0 +1,41 @@
+// Seeded random numbers and block-aligned random offsets. Each slice of a row draws from
+// its own seed, so a run can be repeated exactly and no engine reads the blocks another
+// engine has just warmed in a cache below the guest (the host's).
+#pragma once
+
+#include <cstdint>
+
+namespace ferrite::iobench {
+
+// splitmix64: fast, and every seed gives a full-period, well-mixed sequence.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+// Offsets of whole blocks, uniform over the file (with replacement, like fio's
+// norandommap).
+class OffsetGenerator {
+ public:
+  // REQUIRES: file_size >= block
+  OffsetGenerator(uint64_t seed, uint64_t file_size, uint64_t block = 4096)
+      : random_(seed), blocks_(file_size / block), block_(block) {}
+
+  uint64_t Next() { return (random_.Next() % blocks_) * block_; }
+
+ private:
+  SplitMix64 random_;
+  uint64_t blocks_;
+  uint64_t block_;
+};
+
+}  // namespace ferrite::iobench
