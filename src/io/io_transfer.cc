@@ -177,4 +177,18 @@ void FinishRequest(IoRequest& request, IoResult result, IoStats& stats, uint64_t
   callback(result);
 }
 
+size_t FinishAll(RequestQueue& finished, IoStats& stats, size_t& in_flight) {
+  size_t ran = 0;
+  uint64_t now = CycleClock::Now();
+  while (IoRequest* request = finished.PopFront()) {
+    int64_t raw = request->engine.raw_result;
+    IoResult result = raw < 0 ? IoResult::Error(static_cast<int>(-raw))
+                              : IoResult::Bytes(static_cast<size_t>(raw));
+    --in_flight;
+    ++ran;
+    FinishRequest(*request, result, stats, now);
+  }
+  return ran;
+}
+
 }  // namespace ferrite

@@ -9,6 +9,7 @@
 
 #include "io/io_request.h"
 #include "io/io_stats.h"
+#include "io/request_queue.h"
 
 namespace ferrite {
 
@@ -38,5 +39,10 @@ int64_t PerformAttempt(const IoRequest& request);
 // Counts a finished request in `stats` and runs its callback (moved out first, so the
 // callback may reuse or destroy the request).
 void FinishRequest(IoRequest& request, IoResult result, IoStats& stats, uint64_t now_ticks);
+
+// Finishes every request of `finished` with the outcome kept in its raw_result, in queue
+// order; `in_flight` drops before each callback, so a callback sees the engine's true
+// count. Returns how many callbacks ran.
+size_t FinishAll(RequestQueue& finished, IoStats& stats, size_t& in_flight);
 
 }  // namespace ferrite

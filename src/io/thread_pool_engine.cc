@@ -126,16 +126,7 @@ size_t ThreadPoolEngine::Poll() {
     std::lock_guard lock(done_mutex_);
     finished.Splice(done_);
   }
-  size_t ran = 0;
-  uint64_t now = CycleClock::Now();
-  while (IoRequest* request = finished.PopFront()) {
-    int64_t raw = request->engine.raw_result;
-    IoResult result = raw < 0 ? IoResult::Error(static_cast<int>(-raw))
-                              : IoResult::Bytes(static_cast<size_t>(raw));
-    --in_flight_;
-    ++ran;
-    FinishRequest(*request, result, stats_, now);
-  }
+  size_t ran = FinishAll(finished, stats_, in_flight_);
   if (!prepared_.empty()) Submit();
   return ran;
 }

@@ -283,16 +283,7 @@ size_t UringEngine::Reap() {
   io_uring_cq_advance(&ring_, seen);
   in_kernel_ -= seen;
   // Callbacks run after the ring is advanced, so they may prepare and submit more.
-  size_t ran = 0;
-  uint64_t now = CycleClock::Now();
-  while (IoRequest* request = finished.PopFront()) {
-    int64_t raw = request->engine.raw_result;
-    IoResult result = raw < 0 ? IoResult::Error(static_cast<int>(-raw))
-                              : IoResult::Bytes(static_cast<size_t>(raw));
-    --in_flight_;
-    ++ran;
-    FinishRequest(*request, result, stats_, now);
-  }
+  size_t ran = FinishAll(finished, stats_, in_flight_);
   return ran;
 }
 
