@@ -13,14 +13,17 @@
 #include <optional>
 #include <vector>
 
+#include "storage/log_address.h"
+
 namespace ferrite {
 
 // One index word: address (48 bits) | tag (15 bits) << 48 | shared << 63.
 class IndexEntry {
  public:
   static constexpr int kTagBits = 15;
-  static constexpr uint64_t kAddressMask = (uint64_t{1} << 48) - 1;
-  static constexpr uint64_t kTagMask = ((uint64_t{1} << kTagBits) - 1) << 48;
+  static constexpr uint64_t kAddressMask = (uint64_t{1} << kLogAddressBits) - 1;
+  static constexpr uint64_t kTagMask = ((uint64_t{1} << kTagBits) - 1) << kLogAddressBits;
+  static_assert(kLogAddressBits + kTagBits + 1 == 64, "address, tag and shared bit fill a word");
   static constexpr uint64_t kSharedBit = uint64_t{1} << 63;
 
   static constexpr uint16_t TagOf(uint64_t hash) { return static_cast<uint16_t>(hash >> 49); }
