@@ -1,0 +1,223 @@
+// HybridLog: the log allocator of one shard (ADR 0008). It hands out record space at the
+// tail of an endless logical address space, keeps the most recent pages in a ring of
+// in-memory frames, and moves older pages to segment files through a SegmentStore:
+//
+//   begin <= head <= flushed_until, head <= read_only <= tail
+//   [begin, head)       on disk only: read with ReadAsync()
+//   [head, read_only)   in memory, immutable: sealed and flushed (or being flushed)
+//   [read_only, tail)   in memory, mutable: records may be updated in place
+//
+// head, read_only and flushed_until are page starts; tail is the next free byte of the
+// open tail page. A page is flushed once, whole, when read_only passes it; its frame is
+// reused (the page evicted, head advanced) only after that write has completed.
+//
+// Thread safety: single-threaded (ADR 0008 decision 1). The log belongs to the engine's
+// owner thread; every call and every callback runs there.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ferrite/status.h"
+#include "io/io_buffer_pool.h"
+#include "io/io_engine.h"
+#include "storage/log_address.h"
+#include "storage/segment_store.h"
+
+namespace ferrite {
+
+struct HybridLogOptions {
+  // Where the segment files live; created when missing.
+  std::string directory;
+  LogGeometry geometry;
+  // In-memory page frames (the ring). At least 4.
+  uint32_t memory_pages = 64;
+  // The share of the frames that stays mutable behind the tail, in [0, 1]. The tail page
+  // is always mutable and at least one frame is always read-only, so that a page's flush
+  // starts at least one page before its frame is needed again.
+  double mutable_fraction = 0.9;
+  bool direct_io = true;
+};
+
+struct HybridLogStats {
+  uint64_t pages_flushed = 0;    // whole-page writes completed (closed pages)
+  uint64_t partial_flushes = 0;  // tail-page snapshots written by FlushAll()
+  uint64_t bytes_flushed = 0;    // bytes of both kinds of writes
+  uint64_t evictions = 0;        // frames reused for a new page
+  uint64_t flush_errors = 0;     // writes and syncs that failed
+  uint64_t allocate_busy = 0;    // Allocate() calls answered Busy (back-pressure)
+  uint64_t read_async = 0;       // ReadAsync() calls started
+};
+
+// What Open() found in the directory.
+struct HybridLogRecovery {
+  uint64_t pages_found = 0;  // valid pages, from the first segment on
+  // A torn or corrupt last page was dropped: the log ends before it.
+  bool truncated = false;
+  std::string truncation_reason;  // the page's error, naming the file and offset
+};
+
+class HybridLog {
+ public:
+  using Callback = std::function<void(Status)>;
+
+  // Opens the log in options.directory with a SegmentStore on `engine`. A directory
+  // without segment files gives an empty log (tail at address 64, the first record
+  // slot of page 0). Otherwise the pages are read from the first segment file forward
+  // until one was never written, each verified:
+  //  - begin is the start of the first segment file's first page;
+  //  - the tail continues inside the last valid page, right after its used length: that
+  //    page is loaded into a frame, open and mutable, and is rewritten whole when it
+  //    closes; every earlier page is on disk only (head = read_only = flushed_until =
+  //    the last page's start);
+  //  - a page that fails verification and is followed by no valid page is a torn last
+  //    write: the log ends before it, with a warning (recovery().truncated);
+  //  - one followed by a valid page is Corruption, naming the file and offset.
+  // Runs the engine (Wait) while it reads. InvalidArgument for bad options.
+  // REQUIRES: `engine` outlives the log; no other user of the directory.
+  static Result<std::unique_ptr<HybridLog>> Open(IoEngine& engine, HybridLogOptions options);
+
+  // Waits (running engine callbacks) until the log's writes, syncs and reads have
+  // completed; their callbacks run. Nothing unflushed is written: call FlushAll() first.
+  ~HybridLog();
+  HybridLog(const HybridLog&) = delete;
+  HybridLog& operator=(const HybridLog&) = delete;
+
+  // Reserves `record_size` bytes at the tail and returns their address; the caller
+  // writes the record through Get(). When the record does not fit the open page, the
+  // page is closed at the tail and the next one opened, which needs the frame of the
+  // page memory_pages back: when that page's flush has not completed yet, Busy, and
+  // nothing changed. The flush is already in flight then, so a caller simply runs the
+  // engine (`while (log.Allocate(n) is Busy) engine.Wait(1);`). After a flush or sync
+  // failure, that error, for good (see status()).
+  // InvalidArgument unless record_size is a multiple of 8 in
+  // [kRecordFixedSize, page_size - kPageHeaderSize].
+  Result<LogAddress> Allocate(uint32_t record_size);
+
+  // The record bytes of an address in memory. The pointer stays valid until the page is
+  // evicted, which only Allocate() does.
+  // REQUIRES: InMemory(address)
+  std::byte* Get(LogAddress address) {
+    return frames_[FrameOf(geometry_.page_of(address))].buffer.data() +
+           geometry_.offset_in_page(address);
+  }
+  bool InMemory(LogAddress address) const { return address >= head() && address < tail_; }
+  // May be updated in place: in memory and not yet sealed for flushing.
+  bool IsMutable(LogAddress address) const { return address >= read_only() && address < tail_; }
+
+  // Reads `length` bytes at `address` from the segment files into `dest` (via
+  // SegmentStore::ReadBytes; the caller parses them with RecordView::Parse). Same
+  // contract as SegmentStore: an error return means the callback never runs.
+  // InvalidArgument unless begin <= address < head and the range stays in its page.
+  // REQUIRES: `dest` valid until the callback.
+  Status ReadAsync(LogAddress address, uint32_t length, std::byte* dest, Callback callback);
+
+  // Makes everything allocated so far durable: read_only moves to the tail page (closed
+  // pages become immutable and are flushed whole), the tail page is copied, sealed at
+  // its current length and written, then the segment files are synced. The callback
+  // gets OK when all of it is durable, or the error (which also fails the log). The
+  // tail page is rewritten whole when it closes later. Busy while an earlier FlushAll()
+  // is still running; the log's error when it has failed. An error return means the
+  // callback never runs; it never runs inside this call.
+  Status FlushAll(Callback callback);
+
+  // OK, or the first flush or sync error: the log is failed, Allocate() and FlushAll()
+  // return it. Pages in memory stay readable; pages already flushed stay on disk.
+  const Status& status() const { return status_; }
+
+  LogAddress begin() const { return geometry_.page_start(begin_page_); }
+  LogAddress head() const { return geometry_.page_start(head_page_); }
+  LogAddress read_only() const { return geometry_.page_start(read_only_page_); }
+  // Every whole page below this address has been written to its segment file.
+  LogAddress flushed_until() const { return geometry_.page_start(flushed_page_); }
+  LogAddress tail() const { return tail_; }
+
+  const LogGeometry& geometry() const { return geometry_; }
+  const HybridLogOptions& options() const { return options_; }
+  const HybridLogStats& stats() const { return stats_; }
+  const HybridLogRecovery& recovery() const { return recovery_; }
+  uint64_t memory_bytes() const { return uint64_t{options_.memory_pages} * geometry_.page_size(); }
+  // Pages kept mutable behind the tail (the tail page included).
+  uint32_t mutable_pages() const { return mutable_pages_; }
+  SegmentStore& store() { return *store_; }
+
+ private:
+  struct Frame {
+    AlignedBuffer buffer;
+    // The used length once the page is closed (records end there).
+    uint32_t used = 0;
+    // Its whole-page write completed. Meaningful for pages in [flushed_page_,
+    // next_flush_page_): a frame is reused only after flushed_page_ passed its page.
+    bool flushed = false;
+  };
+  struct FlushAllState {
+    bool active = false;
+    uint64_t target_page = 0;  // done when flushed_page_ reaches it
+    bool snapshot_pending = false;
+    bool syncing = false;
+    Callback callback;
+  };
+
+  HybridLog(IoEngine& engine, HybridLogOptions options, std::unique_ptr<SegmentStore> store);
+
+  Status Recover();
+  // Reads one page synchronously (running the engine).
+  Status ReadPageNow(uint64_t page_number, std::byte* dest);
+
+  size_t FrameOf(uint64_t page_number) const { return page_number % options_.memory_pages; }
+  uint32_t TailOffset() const {
+    return static_cast<uint32_t>(tail_ - geometry_.page_start(tail_page_));
+  }
+
+  // Seals every page below `page` not yet sealed and starts their flushes.
+  // REQUIRES: page <= tail_page_
+  void ShiftReadOnly(uint64_t page);
+  // Starts the writes of sealed pages not yet written, in page order.
+  void IssueFlushes();
+  void OnPageFlushed(uint64_t page_number, Status status);
+  void OnSnapshotFlushed(Status status);
+  // Starts the sync of an active FlushAll() whose pages are all written; the Sync()
+  // start error, if any (the callback has not run then).
+  Status StartSyncIfFlushed();
+  // From completions: starts the sync, or runs the callback with the log's error.
+  void MaybeFinishFlushAll();
+  void Fail(Status status);
+
+  IoEngine& engine_;
+  const HybridLogOptions options_;
+  const LogGeometry geometry_;
+  uint32_t mutable_pages_ = 1;
+  std::vector<Frame> frames_;
+  std::unique_ptr<SegmentStore> store_;
+
+  // Page numbers; see the region comment at the top. Invariants:
+  //   begin_page_ <= head_page_ <= flushed_page_ <= next_flush_page_ <= read_only_page_
+  //   head_page_ <= read_only_page_ <= tail_page_ < head_page_ + memory_pages
+  // (pages in [head_page_, tail_page_] hold frames; pages below read_only_page_ are
+  // sealed; those below next_flush_page_ have their write started.)
+  uint64_t begin_page_ = 0;
+  uint64_t head_page_ = 0;
+  uint64_t flushed_page_ = 0;
+  uint64_t next_flush_page_ = 0;
+  uint64_t read_only_page_ = 0;
+  uint64_t tail_page_ = 0;
+  LogAddress tail_ = 0;  // inside or at the end of tail_page_
+
+  // The tail page copy FlushAll() writes, and which page it is while in flight: a whole
+  // write of that page waits for it, so the two never race on disk.
+  AlignedBuffer snapshot_;
+  static constexpr uint64_t kNoPage = ~uint64_t{0};
+  uint64_t snapshot_page_ = kNoPage;
+  FlushAllState flush_all_;
+  uint32_t writes_in_flight_ = 0;  // page and snapshot writes started, callbacks not run
+
+  Status status_;
+  HybridLogStats stats_;
+  HybridLogRecovery recovery_;
+};
+
+}  // namespace ferrite

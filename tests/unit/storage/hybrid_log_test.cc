@@ -1,0 +1,464 @@
+// HybridLog on real files with each IoEngine: records written far beyond the memory ring
+// come back from memory or disk, back-pressure holds the tail until flushes complete,
+// flush errors fail the log without losing flushed data, and a reopened log finds every
+// record flushed, dropping a torn last page and reporting a corrupt middle one.
+#include "storage/hybrid_log.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "io/engine_factory.h"
+#include "io/fault_injecting_engine.h"
+#include "io/temp_dir.h"
+#include "storage/log_page.h"
+#include "storage/record.h"
+
+namespace ferrite {
+namespace {
+
+// 4 KiB pages, 4 pages a segment: a few hundred records cover many segment files.
+constexpr LogGeometry kGeometry{12, 14};
+constexpr uint32_t kPageSize = 4096;
+
+struct TestRecord {
+  LogAddress address;
+  std::string key;
+  std::string value;
+};
+
+std::string EngineName(const ::testing::TestParamInfo<IoEngineKind>& param_info) {
+  return std::string(IoEngineKindName(param_info.param));
+}
+
+class HybridLogTest : public ::testing::TestWithParam<IoEngineKind> {
+ protected:
+  void SetUp() override {
+    IoOptions options;
+    options.uring_entries = 16;
+    options.registered_buffers = 4;
+    auto engine = CreateIoEngine(GetParam(), options);
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    engine_ = std::move(engine).value();
+  }
+  void TearDown() override {
+    log_.reset();
+    engine_.reset();
+  }
+
+  void InjectFaults(uint64_t seed = 7) {
+    auto faults = FaultInjectingEngine::Create(std::move(engine_), FaultOptions{.seed = seed});
+    ASSERT_TRUE(faults.ok()) << faults.status().ToString();
+    faults_ = faults->get();
+    engine_ = std::move(faults).value();
+  }
+
+  HybridLogOptions Options(uint32_t memory_pages) const {
+    return {.directory = dir_.Path("log"),
+            .geometry = kGeometry,
+            .memory_pages = memory_pages,
+            .mutable_fraction = 0.9,
+            .direct_io = true};
+  }
+  Status OpenLog(uint32_t memory_pages = 4) {
+    log_.reset();
+    auto log = HybridLog::Open(*engine_, Options(memory_pages));
+    if (!log.ok()) return log.status();
+    log_ = std::move(log).value();
+    return Status::Ok();
+  }
+
+  void CheckInvariants() const {
+    const HybridLog& log = *log_;
+    ASSERT_LE(log.begin(), log.head());
+    ASSERT_LE(log.head(), log.read_only());
+    ASSERT_LE(log.read_only(), log.tail());
+    ASSERT_GE(log.flushed_until(), log.head());
+    ASSERT_LE(log.flushed_until(), log.read_only());
+    ASSERT_LT(kGeometry.page_of(log.tail() - 1) - kGeometry.page_of(log.head()),
+              log.options().memory_pages);
+  }
+
+  // Allocates with the caller's loop for back-pressure; returns the error, if any.
+  Result<LogAddress> AllocateWaiting(uint32_t size) {
+    for (;;) {
+      auto address = log_->Allocate(size);
+      if (address.ok() || address.status().code() != StatusCode::kBusy) return address;
+      EXPECT_GT(engine_->in_flight(), 0u) << "Busy with no flush in flight";
+      engine_->Wait(1);
+    }
+  }
+
+  // Appends record `i` (sizes vary with i); false when Allocate failed (status in *error).
+  bool Append(int i, Status* error = nullptr) {
+    std::mt19937 rng(static_cast<uint32_t>(i) * 7919u + 1);
+    std::string key = "key:" + std::to_string(i);
+    std::string value(rng() % 400, '\0');
+    for (char& c : value) c = static_cast<char>(rng());
+    auto size = static_cast<uint32_t>(RecordSize(key.size(), value.size(), false));
+    LogAddress previous = records_.empty() ? kInvalidAddress : records_.back().address;
+    auto address = AllocateWaiting(size);
+    if (!address.ok()) {
+      if (error != nullptr) *error = address.status();
+      return false;
+    }
+    EXPECT_TRUE(IsValidAddress(*address));
+    EXPECT_TRUE(log_->IsMutable(*address));
+    auto written = WriteRecord({log_->Get(*address), size}, previous, key, value);
+    EXPECT_TRUE(written.ok() && *written == size);
+    records_.push_back({*address, key, value});
+    return true;
+  }
+
+  template <typename StartFn>
+  Status Await(StartFn start) {
+    std::optional<Status> outcome;
+    Status started = start([&](Status status) { outcome = std::move(status); });
+    if (!started.ok()) return started;
+    EXPECT_FALSE(outcome.has_value()) << "callback ran inside the call";
+    while (!outcome.has_value()) engine_->Wait(1);
+    return *std::move(outcome);
+  }
+
+  // Reads `record` back from memory or disk and compares.
+  void ExpectReadBack(const TestRecord& record) {
+    SCOPED_TRACE("record " + record.key + " at " + std::to_string(record.address));
+    uint32_t size =
+        static_cast<uint32_t>(RecordSize(record.key.size(), record.value.size(), false));
+    std::vector<std::byte> bytes(size);
+    if (log_->InMemory(record.address)) {
+      std::memcpy(bytes.data(), log_->Get(record.address), size);
+    } else {
+      ASSERT_LT(record.address, log_->head());
+      Status read =
+          Await([&](auto cb) { return log_->ReadAsync(record.address, size, bytes.data(), cb); });
+      ASSERT_TRUE(read.ok()) << read.ToString();
+    }
+    auto view = RecordView::Parse(bytes);
+    ASSERT_TRUE(view.ok()) << view.status().ToString();
+    EXPECT_EQ(view->key(), record.key);
+    EXPECT_EQ(view->value(), record.value);
+  }
+
+  // Every record of the pages on disk in [begin, end_page), via ReadPage and the iterator.
+  std::vector<TestRecord> ScanDisk(uint64_t first_page, uint64_t end_page) {
+    std::vector<TestRecord> found;
+    AlignedBuffer page(kPageSize);
+    for (uint64_t p = first_page; p < end_page; ++p) {
+      Status read = Await([&](auto cb) { return log_->store().ReadPage(p, page.data(), cb); });
+      EXPECT_TRUE(read.ok()) << "page " << p << ": " << read.ToString();
+      if (!read.ok()) break;
+      PageRecordIterator it(page.span(), kGeometry.page_start(p));
+      for (; it.Valid(); it.Next()) {
+        found.push_back(
+            {it.address(), std::string(it.record().key()), std::string(it.record().value())});
+      }
+      EXPECT_TRUE(it.status().ok()) << it.status().ToString();
+    }
+    return found;
+  }
+
+  void ExpectSameRecords(const std::vector<TestRecord>& found, size_t count) {
+    ASSERT_EQ(found.size(), count);
+    for (size_t i = 0; i < count; ++i) {
+      EXPECT_EQ(found[i].address, records_[i].address) << i;
+      EXPECT_EQ(found[i].key, records_[i].key) << i;
+      EXPECT_EQ(found[i].value, records_[i].value) << i;
+    }
+  }
+
+  Status FlushAll() {
+    return Await([&](auto cb) { return log_->FlushAll(cb); });
+  }
+
+  TempDir dir_;
+  std::unique_ptr<IoEngine> engine_;
+  FaultInjectingEngine* faults_ = nullptr;
+  std::unique_ptr<HybridLog> log_;
+  std::vector<TestRecord> records_;
+};
+
+TEST_P(HybridLogTest, FreshLogStartsAtTheFirstRecordSlot) {
+  ASSERT_TRUE(OpenLog(8).ok());
+  EXPECT_EQ(log_->begin(), 0u);
+  EXPECT_EQ(log_->head(), 0u);
+  EXPECT_EQ(log_->tail(), kPageHeaderSize);
+  EXPECT_EQ(log_->memory_bytes(), 8u * kPageSize);
+  EXPECT_EQ(log_->mutable_pages(), 7u);  // floor(8 * 0.9)
+  auto first = log_->Allocate(24);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, kPageHeaderSize);
+  EXPECT_EQ(log_->tail(), kPageHeaderSize + 24);
+}
+
+TEST_P(HybridLogTest, RejectsBadOptionsAndSizes) {
+  auto options = Options(3);
+  EXPECT_EQ(HybridLog::Open(*engine_, options).status().code(), StatusCode::kInvalidArgument);
+  options.memory_pages = 4;
+  options.mutable_fraction = 1.5;
+  EXPECT_EQ(HybridLog::Open(*engine_, options).status().code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(OpenLog().ok());
+  EXPECT_EQ(log_->Allocate(0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->Allocate(20).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->Allocate(kPageSize - kPageHeaderSize + 8).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_TRUE(log_->Allocate(kPageSize - kPageHeaderSize).ok());
+}
+
+TEST_P(HybridLogTest, RecordsFarBeyondMemoryFlushEvictAndReadBack) {
+  ASSERT_TRUE(OpenLog(4).ok());
+  for (int i = 0; i < 1500; ++i) {
+    ASSERT_TRUE(Append(i));
+    CheckInvariants();
+    if (HasFatalFailure()) return;
+  }
+  const HybridLogStats& stats = log_->stats();
+  EXPECT_GT(kGeometry.page_of(log_->tail()), 60u);
+  EXPECT_GT(stats.pages_flushed, 50u);
+  EXPECT_GT(stats.evictions, 50u);
+  EXPECT_EQ(stats.bytes_flushed, (stats.pages_flushed + stats.partial_flushes) * kPageSize);
+  EXPECT_EQ(stats.flush_errors, 0u);
+  EXPECT_GT(log_->head(), 0u);
+  for (const TestRecord& record : records_) ExpectReadBack(record);
+  EXPECT_GT(log_->stats().read_async, 1000u);
+  // The read-only region is immutable, the rest mutable.
+  EXPECT_FALSE(log_->IsMutable(records_.front().address));
+  EXPECT_TRUE(log_->IsMutable(records_.back().address));
+  // Below the head only ReadAsync, and only from whole pages.
+  std::byte scratch[64];
+  EXPECT_EQ(log_->ReadAsync(log_->head(), 16, scratch, [](Status) {}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->ReadAsync(kPageSize - 8, 16, scratch, [](Status) {}).code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_P(HybridLogTest, TinyRingPushesBackUntilFlushesComplete) {
+  ASSERT_TRUE(OpenLog(4).ok());
+  ASSERT_EQ(log_->mutable_pages(), 3u);
+  constexpr uint32_t kWholePage = kPageSize - kPageHeaderSize;
+  // Without running the engine, four pages fit; the fifth needs page 0's frame.
+  for (uint64_t page = 0; page < 4; ++page) {
+    auto address = log_->Allocate(kWholePage);
+    ASSERT_TRUE(address.ok()) << address.status().ToString();
+    EXPECT_EQ(*address, kGeometry.page_start(page) + kPageHeaderSize);
+    CheckInvariants();
+  }
+  EXPECT_EQ(log_->read_only(), kGeometry.page_start(1));  // page 0 is being flushed
+  auto busy = log_->Allocate(kWholePage);
+  ASSERT_EQ(busy.status().code(), StatusCode::kBusy);
+  EXPECT_EQ(log_->tail(), kGeometry.page_start(3) + kPageSize);  // nothing changed
+  EXPECT_EQ(log_->stats().allocate_busy, 1u);
+  auto address = AllocateWaiting(kWholePage);
+  ASSERT_TRUE(address.ok());
+  EXPECT_EQ(*address, kGeometry.page_start(4) + kPageHeaderSize);
+  EXPECT_EQ(log_->head(), kGeometry.page_start(1));
+  EXPECT_EQ(log_->stats().evictions, 1u);
+  CheckInvariants();
+}
+
+TEST_P(HybridLogTest, BackPressureWithSlowAndReorderedFlushes) {
+  InjectFaults();
+  // Writes complete late and out of order.
+  faults_->AddRule(
+      {.match = {.opcodes = IoOpcodeSet::Writes()}, .action = FaultAction::DelayPolls(1, 6)});
+  ASSERT_TRUE(OpenLog(4).ok());
+  for (int i = 0; i < 600; ++i) {
+    ASSERT_TRUE(Append(i));
+    CheckInvariants();
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_GT(log_->stats().allocate_busy, 0u);
+  EXPECT_GT(faults_->counters().delays, 20u);
+  for (const TestRecord& record : records_) ExpectReadBack(record);
+}
+
+TEST_P(HybridLogTest, FlushErrorFailsTheLogAndKeepsFlushedData) {
+  for (auto [sys_errno, code] :
+       {std::pair{EIO, StatusCode::kIoError}, std::pair{ENOSPC, StatusCode::kNoSpace}}) {
+    SCOPED_TRACE(sys_errno);
+    log_.reset();
+    records_.clear();
+    engine_.reset();
+    SetUp();
+    InjectFaults();
+    // The 12th page write fails.
+    faults_->AddRule({.match = {.opcodes = IoOpcodeSet::Writes(), .first = 11, .max_fires = 1},
+                      .action = FaultAction::Error(sys_errno)});
+    std::filesystem::remove_all(dir_.Path("log"));
+    ASSERT_TRUE(OpenLog(4).ok());
+    Status error;
+    int i = 0;
+    while (Append(i, &error)) {
+      ++i;
+      CheckInvariants();
+      ASSERT_LT(i, 2000) << "the injected error never surfaced";
+    }
+    EXPECT_EQ(error.code(), code) << error.ToString();
+    EXPECT_EQ(error.sys_errno(), sys_errno);
+    EXPECT_EQ(log_->status().code(), code);
+    EXPECT_EQ(log_->stats().flush_errors, 1u);
+    EXPECT_EQ(log_->flushed_until(), kGeometry.page_start(11));  // stops at the failed page
+    CheckInvariants();
+    // The error is for good, and FlushAll reports it.
+    EXPECT_EQ(log_->Allocate(16).status().code(), code);
+    EXPECT_EQ(log_->FlushAll([](Status) {}).code(), code);
+    // Everything appended is still readable: from disk below the head, memory above.
+    for (const TestRecord& record : records_) ExpectReadBack(record);
+    // The pages flushed before the failure are intact on disk.
+    size_t on_disk = 0;
+    while (on_disk < records_.size() && records_[on_disk].address < log_->flushed_until()) {
+      ++on_disk;
+    }
+    auto found = ScanDisk(0, 11);
+    ExpectSameRecords(found, on_disk);
+  }
+}
+
+TEST_P(HybridLogTest, FlushAllThenReopenFindsEveryRecord) {
+  ASSERT_TRUE(OpenLog(4).ok());
+  for (int i = 0; i < 500; ++i) ASSERT_TRUE(Append(i));
+  Status flushed = FlushAll();
+  ASSERT_TRUE(flushed.ok()) << flushed.ToString();
+  EXPECT_EQ(log_->stats().partial_flushes, 1u);
+  EXPECT_EQ(log_->flushed_until(), kGeometry.page_start(kGeometry.page_of(log_->tail())));
+  const LogAddress tail = log_->tail();
+  CheckInvariants();
+
+  ASSERT_TRUE(OpenLog(4).ok());
+  EXPECT_EQ(log_->begin(), 0u);
+  EXPECT_EQ(log_->tail(), tail);
+  EXPECT_FALSE(log_->recovery().truncated);
+  EXPECT_EQ(log_->recovery().pages_found, kGeometry.page_of(tail) + 1);
+  CheckInvariants();
+  ExpectSameRecords(ScanDisk(0, kGeometry.page_of(tail) + 1), records_.size());
+  for (const TestRecord& record : records_) ExpectReadBack(record);
+
+  // The log goes on inside the reopened last page; its whole rewrite replaces the copy.
+  for (int i = 500; i < 900; ++i) ASSERT_TRUE(Append(i));
+  ASSERT_TRUE(FlushAll().ok());
+  const LogAddress tail2 = log_->tail();
+  ASSERT_TRUE(OpenLog(6).ok());
+  EXPECT_EQ(log_->tail(), tail2);
+  ExpectSameRecords(ScanDisk(0, kGeometry.page_of(tail2) + 1), records_.size());
+}
+
+TEST_P(HybridLogTest, FlushAllTwiceAndOnAnEmptyLog) {
+  ASSERT_TRUE(OpenLog(4).ok());
+  ASSERT_TRUE(FlushAll().ok());  // nothing to write: a sync, from the engine
+  EXPECT_EQ(log_->stats().partial_flushes, 0u);
+  ASSERT_TRUE(Append(0));
+  Status first;
+  bool first_done = false;
+  ASSERT_TRUE(log_->FlushAll([&](Status status) {
+                    first = std::move(status);
+                    first_done = true;
+                  })
+                  .ok());
+  EXPECT_EQ(log_->FlushAll([](Status) {}).code(), StatusCode::kBusy);
+  while (!first_done) engine_->Wait(1);
+  EXPECT_TRUE(first.ok()) << first.ToString();
+  ASSERT_TRUE(OpenLog(4).ok());
+  ExpectSameRecords(ScanDisk(0, 1), 1);
+}
+
+TEST_P(HybridLogTest, TornLastPageIsDroppedOnReopen) {
+  ASSERT_TRUE(OpenLog(4).ok());
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(Append(i));
+  ASSERT_TRUE(FlushAll().ok());
+  const uint64_t last_page = kGeometry.page_of(log_->tail());
+  ASSERT_GT(last_page, 2u);
+  const std::string path = log_->store().SegmentPath(kGeometry.segment_of_page(last_page));
+  log_.reset();
+  // The last page's write was torn: the file ends inside it.
+  std::filesystem::resize_file(path,
+                               kGeometry.offset_in_segment(kGeometry.page_start(last_page)) + 1000);
+
+  ASSERT_TRUE(OpenLog(4).ok());
+  EXPECT_TRUE(log_->recovery().truncated);
+  EXPECT_NE(log_->recovery().truncation_reason.find(path), std::string::npos)
+      << log_->recovery().truncation_reason;
+  EXPECT_EQ(log_->recovery().pages_found, last_page);
+  // The log continues in the page before, right after its last record.
+  size_t kept = 0;
+  while (kept < records_.size() && records_[kept].address < kGeometry.page_start(last_page)) {
+    ++kept;
+  }
+  const TestRecord& last_kept = records_[kept - 1];
+  EXPECT_EQ(log_->tail(),
+            last_kept.address + RecordSize(last_kept.key.size(), last_kept.value.size(), false));
+  ExpectSameRecords(ScanDisk(0, last_page), kept);
+  records_.resize(kept);
+  for (const TestRecord& record : records_) ExpectReadBack(record);
+  // And writes again over the torn page.
+  for (int i = 1000; i < 1200; ++i) ASSERT_TRUE(Append(i));
+  ASSERT_TRUE(FlushAll().ok());
+  const LogAddress tail = log_->tail();
+  ASSERT_TRUE(OpenLog(4).ok());
+  EXPECT_FALSE(log_->recovery().truncated);
+  EXPECT_EQ(log_->tail(), tail);
+  ExpectSameRecords(ScanDisk(0, kGeometry.page_of(tail) + 1), records_.size());
+}
+
+TEST_P(HybridLogTest, TornWriteFromTheEngineIsDroppedOnReopen) {
+  InjectFaults();
+  ASSERT_TRUE(OpenLog(4).ok());
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(Append(i));
+  ASSERT_TRUE(FlushAll().ok());
+  const uint64_t pages = kGeometry.page_of(log_->tail()) + 1;
+  // The next page write tears halfway: the log fails, the disk has a torn last page.
+  faults_->AddRule({.match = {.opcodes = IoOpcodeSet::Writes()},
+                    .action = FaultAction::TornWrite(kPageSize / 2, EIO, 512)});
+  Status error;
+  int i = 200;
+  while (Append(i, &error)) ++i;
+  EXPECT_EQ(error.code(), StatusCode::kIoError);
+  faults_->ClearRules();
+
+  ASSERT_TRUE(OpenLog(4).ok());
+  // The torn page held the last FlushAll copy of page `pages - 1`: it is gone, and the
+  // log ends before it.
+  EXPECT_TRUE(log_->recovery().truncated);
+  EXPECT_EQ(log_->recovery().pages_found, pages - 1);
+  size_t kept = 0;
+  while (kept < records_.size() && records_[kept].address < kGeometry.page_start(pages - 1)) {
+    ++kept;
+  }
+  ExpectSameRecords(ScanDisk(0, pages - 1), kept);
+}
+
+TEST_P(HybridLogTest, CorruptMiddlePageIsReportedWithItsFile) {
+  ASSERT_TRUE(OpenLog(4).ok());
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(Append(i));
+  ASSERT_TRUE(FlushAll().ok());
+  const std::string path = log_->store().SegmentPath(1);
+  log_.reset();
+  {
+    // A flipped byte in the records of page 5 (segment 1, its second page).
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    ASSERT_TRUE(file.is_open());
+    file.seekg(kPageSize + 200);
+    char byte = 0;
+    file.read(&byte, 1);
+    byte = static_cast<char>(byte ^ 0x40);
+    file.seekp(kPageSize + 200);
+    file.write(&byte, 1);
+  }
+  Status opened = OpenLog(4);
+  EXPECT_EQ(opened.code(), StatusCode::kCorruption) << opened.ToString();
+  EXPECT_NE(opened.message().find(path), std::string_view::npos) << opened.ToString();
+  EXPECT_NE(opened.message().find("page 5"), std::string_view::npos) << opened.ToString();
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, HybridLogTest,
+                         ::testing::Values(IoEngineKind::kUring, IoEngineKind::kThreads),
+                         EngineName);
+
+}  // namespace
+}  // namespace ferrite
