@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/engine_test_fixture.h"
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -34,32 +36,8 @@ struct TestRecord {
   std::string value;
 };
 
-std::string EngineName(const ::testing::TestParamInfo<IoEngineKind>& param_info) {
-  return std::string(IoEngineKindName(param_info.param));
-}
-
-class HybridLogTest : public ::testing::TestWithParam<IoEngineKind> {
+class HybridLogTest : public EngineTest {
  protected:
-  void SetUp() override {
-    IoOptions options;
-    options.uring_entries = 16;
-    options.registered_buffers = 4;
-    auto engine = CreateIoEngine(GetParam(), options);
-    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    engine_ = std::move(engine).value();
-  }
-  void TearDown() override {
-    log_.reset();
-    engine_.reset();
-  }
-
-  void InjectFaults(uint64_t seed = 7) {
-    auto faults = FaultInjectingEngine::Create(std::move(engine_), FaultOptions{.seed = seed});
-    ASSERT_TRUE(faults.ok()) << faults.status().ToString();
-    faults_ = faults->get();
-    engine_ = std::move(faults).value();
-  }
-
   HybridLogOptions Options(uint32_t memory_pages) const {
     return {.directory = dir_.Path("log"),
             .geometry = kGeometry,
@@ -179,8 +157,6 @@ class HybridLogTest : public ::testing::TestWithParam<IoEngineKind> {
   }
 
   TempDir dir_;
-  std::unique_ptr<IoEngine> engine_;
-  FaultInjectingEngine* faults_ = nullptr;
   std::unique_ptr<HybridLog> log_;
   std::vector<TestRecord> records_;
 };
@@ -458,7 +434,7 @@ TEST_P(HybridLogTest, CorruptMiddlePageIsReportedWithItsFile) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, HybridLogTest,
                          ::testing::Values(IoEngineKind::kUring, IoEngineKind::kThreads),
-                         EngineName);
+                         EngineTestName);
 
 }  // namespace
 }  // namespace ferrite

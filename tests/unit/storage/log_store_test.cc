@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/engine_test_fixture.h"
+
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -29,31 +31,9 @@ namespace {
 // 4 KiB pages, 4 pages a segment, 4 frames: a few dozen records reach the disk.
 constexpr LogGeometry kGeometry{12, 14};
 
-std::string EngineName(const ::testing::TestParamInfo<IoEngineKind>& param_info) {
-  return std::string(IoEngineKindName(param_info.param));
-}
-
-class LogStoreTest : public ::testing::TestWithParam<IoEngineKind> {
+class LogStoreTest : public EngineTest {
  protected:
-  void SetUp() override {
-    IoOptions options;
-    options.uring_entries = 64;
-    options.registered_buffers = 4;
-    auto engine = CreateIoEngine(GetParam(), options);
-    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    engine_ = std::move(engine).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    engine_.reset();
-  }
-
-  void InjectFaults(uint64_t seed = 7) {
-    auto faults = FaultInjectingEngine::Create(std::move(engine_), FaultOptions{.seed = seed});
-    ASSERT_TRUE(faults.ok()) << faults.status().ToString();
-    faults_ = faults->get();
-    engine_ = std::move(faults).value();
-  }
+  LogStoreTest() : EngineTest(64) {}
 
   Status Open(uint64_t index_buckets = 4, uint32_t memory_pages = 4) {
     store_.reset();
@@ -105,8 +85,6 @@ class LogStoreTest : public ::testing::TestWithParam<IoEngineKind> {
   }
 
   TempDir dir_;
-  std::unique_ptr<IoEngine> engine_;
-  FaultInjectingEngine* faults_ = nullptr;
   std::unique_ptr<LogStore> store_;
   int64_t now_ms_ = 1'000'000;
 };
@@ -496,7 +474,7 @@ TEST_P(LogStoreTest, FlushFailureSurfacesAsErrors) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, LogStoreTest,
                          ::testing::Values(IoEngineKind::kUring, IoEngineKind::kThreads),
-                         EngineName);
+                         EngineTestName);
 
 }  // namespace
 }  // namespace ferrite

@@ -5,6 +5,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include "storage/engine_test_fixture.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,29 +46,8 @@ struct TestRecord {
   std::string value;
 };
 
-class SegmentStoreTest : public ::testing::TestWithParam<IoEngineKind> {
+class SegmentStoreTest : public EngineTest {
  protected:
-  void SetUp() override {
-    IoOptions options;
-    options.uring_entries = 16;  // small, so that batches of pages overflow the ring
-    options.registered_buffers = 4;
-    auto engine = CreateIoEngine(GetParam(), options);
-    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    engine_ = std::move(engine).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    engine_.reset();
-  }
-
-  // Wraps the engine in a FaultInjectingEngine; call before OpenStore().
-  void InjectFaults() {
-    auto faults = FaultInjectingEngine::Create(std::move(engine_), FaultOptions{.seed = 7});
-    ASSERT_TRUE(faults.ok()) << faults.status().ToString();
-    faults_ = faults->get();
-    engine_ = std::move(faults).value();
-  }
-
   void OpenStore(bool direct_io = true) {
     store_.reset();
     auto store = SegmentStore::Open(
@@ -137,14 +118,8 @@ class SegmentStoreTest : public ::testing::TestWithParam<IoEngineKind> {
   }
 
   TempDir dir_;
-  std::unique_ptr<IoEngine> engine_;
-  FaultInjectingEngine* faults_ = nullptr;
   std::unique_ptr<SegmentStore> store_;
 };
-
-std::string EngineName(const ::testing::TestParamInfo<IoEngineKind>& info) {
-  return std::string(IoEngineKindName(info.param));
-}
 
 TEST_P(SegmentStoreTest, WritesAndReadsPagesAcrossSegments) {
   OpenStore();
@@ -482,7 +457,7 @@ TEST_P(SegmentStoreTest, DestructionWaitsForOperations) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, SegmentStoreTest,
                          ::testing::Values(IoEngineKind::kUring, IoEngineKind::kThreads),
-                         EngineName);
+                         EngineTestName);
 
 TEST(SegmentStoreOpenTest, RejectsBadGeometry) {
   auto engine = CreateIoEngine(IoEngineKind::kThreads, IoOptions{});
