@@ -59,6 +59,9 @@ class [[nodiscard]] Status {
     return Status(StatusCode::kCorruption, std::move(message));
   }
   static Status Busy(std::string message) { return Status(StatusCode::kBusy, std::move(message)); }
+  static Status Shutdown(std::string message) {
+    return Status(StatusCode::kShutdown, std::move(message));
+  }
   static Status ResourceExhausted(std::string message) {
     return Status(StatusCode::kResourceExhausted, std::move(message));
   }

@@ -73,6 +73,14 @@ bool HashIndex::RemoveIf(uint64_t hash, uint64_t address) {
   return true;
 }
 
+uint64_t HashIndex::BucketsFor(uint64_t records) {
+  // The last growth doubled a table of B/2 buckets when owned + 1 > kMaxLoad * 7 * B/2,
+  // so B < 2 * (records + 1) / (kMaxLoad * 7); that bound, as a power of two, also keeps
+  // the load under kMaxLoad while the records are indexed.
+  double bound = 2.0 * static_cast<double>(records + 1) / (kMaxLoad * HashBucket::kEntries);
+  return std::bit_ceil(static_cast<uint64_t>(bound) + 1);
+}
+
 void HashIndex::Place(std::vector<HashBucket>& table, std::vector<HashBucket>& overflow,
                       uint64_t bucket_index, IndexEntry entry) {
   HashBucket* bucket = &table[bucket_index];

@@ -123,6 +123,10 @@ class HashIndex {
   // Growth starts when owned entries pass this share of the main table's slots.
   static constexpr double kMaxLoad = 0.75;
 
+  // A table size no growth could have passed while indexing `records` records (each
+  // adds at most one owned entry), and under which indexing them never grows.
+  static uint64_t BucketsFor(uint64_t records);
+
  private:
   HashBucket& BucketFor(uint64_t hash) { return buckets_[hash & (buckets_.size() - 1)]; }
   const HashBucket& BucketFor(uint64_t hash) const {

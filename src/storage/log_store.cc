@@ -33,6 +33,7 @@ struct LogStore::Operation {
   uint64_t hash = 0;
   std::string value;              // Upsert: the value; RMW: update's result
   std::optional<int64_t> expiry;  // of the record to write
+  bool replace_expiry = false;    // RMW: write `expiry`, not the record's
   UpdateFunction update;
   ReadCallback read_callback;
   StatusCallback status_callback;
@@ -74,10 +75,17 @@ LogStore::~LogStore() {
 // ---- Recovery
 
 Status LogStore::RebuildIndex() {
+  // Chains on disk were linked under whatever table size the index had grown to when
+  // each record was written. An index at least that fine finds every key by the newest
+  // record of its group: each group is then a subset of the group its head was linked
+  // in, whose chain reaches every older record of it. A coarser one would merge groups
+  // whose chains never met and lose keys. So the records are collected first and the
+  // table sized for them (HashIndex::BucketsFor bounds any size growth could have
+  // reached with that many records), before any is indexed. The bound holds while the
+  // log keeps every record it was given; once compaction drops records, the index size
+  // must be recorded with the checkpoint instead.
   const LogGeometry& geometry = log_->geometry();
-  auto index_record = [this](std::string_view key, LogAddress address) {
-    index_.Set(index_.FindOrCreate(HashKey(key)), address);
-  };
+  std::vector<std::pair<uint64_t, LogAddress>> records;  // key hash, address
   // [begin, head): whole pages on disk, verified as they are read.
   AlignedBuffer page(geometry.page_size());
   const uint64_t head_page = geometry.page_of(log_->head());
@@ -89,7 +97,7 @@ Status LogStore::RebuildIndex() {
     while (!outcome.has_value()) engine_.Wait(1);
     if (!outcome->ok()) return *outcome;
     PageRecordIterator it(page.span(), geometry.page_start(number));
-    for (; it.Valid(); it.Next()) index_record(it.record().key(), it.address());
+    for (; it.Valid(); it.Next()) records.emplace_back(HashKey(it.record().key()), it.address());
     if (!it.status().ok()) return it.status();
   }
   // [head, tail): after HybridLog::Open, the open tail page alone, whose records end at
@@ -103,9 +111,13 @@ Status LogStore::RebuildIndex() {
     if (!record.ok()) {
       return Status::Corruption(AddressText(address) + ": " + std::string(record.status().message()));
     }
-    index_record(record->key(), address);
+    records.emplace_back(HashKey(record->key()), address);
     address += record->size();
   }
+  uint64_t buckets = std::max<uint64_t>(index_.bucket_count(), HashIndex::BucketsFor(records.size()));
+  index_ = HashIndex(buckets);
+  index_.set_chain_reader([this](uint64_t address) { return ReadChainLink(address); });
+  for (const auto& [hash, address] : records) index_.Set(index_.FindOrCreate(hash), address);
   return Status::Ok();
 }
 
@@ -158,6 +170,18 @@ void LogStore::ReadModifyWrite(std::string_view key, UpdateFunction update,
   op->kind = Kind::kRmw;
   op->key = key;
   op->update = std::move(update);
+  op->status_callback = std::move(callback);
+  Start(std::move(op));
+}
+
+void LogStore::ReadModifyWrite(std::string_view key, UpdateFunction update,
+                               std::optional<int64_t> expiry_ms, StatusCallback callback) {
+  auto op = std::make_shared<Operation>();
+  op->kind = Kind::kRmw;
+  op->key = key;
+  op->update = std::move(update);
+  op->expiry = expiry_ms;
+  op->replace_expiry = true;
   op->status_callback = std::move(callback);
   Start(std::move(op));
 }
@@ -344,7 +368,7 @@ void LogStore::LookupDone(const OperationPtr& op, const RecordView* record, bool
         return;
       }
       op->value = *std::move(value);
-      op->expiry = live ? record->expiry() : std::nullopt;
+      if (!op->replace_expiry) op->expiry = live ? record->expiry() : std::nullopt;
       Write(op, /*from_queue=*/false);
       return;
     }

@@ -97,6 +97,10 @@ class LogStore {
   // Reads, calls `update`, writes its result keeping the record's expiry. OK also when
   // `update` declined (nullopt).
   void ReadModifyWrite(std::string_view key, UpdateFunction update, StatusCallback callback);
+  // The same, but the written record gets `expiry_ms` (nullopt: none) instead of the
+  // record's expiry.
+  void ReadModifyWrite(std::string_view key, UpdateFunction update,
+                       std::optional<int64_t> expiry_ms, StatusCallback callback);
 
   // FlushAll of the log; the callback runs from the engine.
   Status FlushAll(StatusCallback callback) { return log_->FlushAll(std::move(callback)); }

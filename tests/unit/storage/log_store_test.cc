@@ -89,6 +89,23 @@ class LogStoreTest : public EngineTest {
   int64_t now_ms_ = 1'000'000;
 };
 
+TEST_P(LogStoreTest, ReopenFindsEveryKeyAfterTheIndexGrewManyTimes) {
+  // Chains on disk were linked under the fine-grained index the store had grown to; an
+  // index rebuilt coarser would merge chains that never met and lose keys.
+  ASSERT_TRUE(Open(/*index_buckets=*/2, /*memory_pages=*/4).ok());
+  const int keys = 30000;
+  for (int i = 0; i < keys; ++i) {
+    ASSERT_TRUE(Put("key:" + std::to_string(i), "v" + std::to_string(i)).ok()) << i;
+  }
+  EXPECT_GE(store_->index().bucket_count(), 4096u);
+  ASSERT_TRUE(Reopen().ok());
+  for (int i = 0; i < keys; ++i) {
+    auto value = Get("key:" + std::to_string(i));
+    ASSERT_TRUE(value.ok()) << "key:" << i << " " << value.status().ToString();
+    ASSERT_EQ(*value, "v" + std::to_string(i));
+  }
+}
+
 TEST_P(LogStoreTest, InPlaceUpdateAndAppend) {
   ASSERT_TRUE(Open().ok());
   ASSERT_TRUE(Put("k", "value-1").ok());
@@ -156,6 +173,28 @@ TEST_P(LogStoreTest, ReadModifyWriteKeepsExpiry) {
   ASSERT_TRUE(Rmw("n", [](auto) { return std::nullopt; }).ok());  // declined
   EXPECT_EQ(*Get("n"), "42");
   now_ms_ += 500;
+  EXPECT_EQ(Get("n").status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(LogStoreTest, ReadModifyWriteCanReplaceExpiry) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(Put("n", "v", now_ms_ + 500).ok());
+  PushToDisk();
+  auto keep = [](std::optional<std::string_view> old) -> std::optional<std::string> {
+    if (!old.has_value()) return std::nullopt;
+    return std::string(*old);
+  };
+  auto rmw = [&](std::optional<int64_t> expiry) {
+    return store_->RunSync<Status>(
+        [&](auto done) { store_->ReadModifyWrite("n", keep, expiry, done); });
+  };
+  ASSERT_TRUE(rmw(now_ms_ + 2000).ok());  // from disk: appended with the new expiry
+  now_ms_ += 1000;
+  EXPECT_EQ(*Get("n"), "v");
+  ASSERT_TRUE(rmw(std::nullopt).ok());  // in memory: no expiry at all
+  now_ms_ += 5000;
+  EXPECT_EQ(*Get("n"), "v");
+  ASSERT_TRUE(rmw(now_ms_).ok());
   EXPECT_EQ(Get("n").status().code(), StatusCode::kNotFound);
 }
 
