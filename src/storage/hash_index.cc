@@ -1,5 +1,6 @@
 #include "storage/hash_index.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace ferrite {
@@ -78,7 +79,7 @@ uint64_t HashIndex::BucketsFor(uint64_t records) {
   // so B < 2 * (records + 1) / (kMaxLoad * 7); that bound, as a power of two, also keeps
   // the load under kMaxLoad while the records are indexed.
   double bound = 2.0 * static_cast<double>(records + 1) / (kMaxLoad * HashBucket::kEntries);
-  return std::bit_ceil(static_cast<uint64_t>(bound) + 1);
+  return std::max<uint64_t>(2, std::bit_ceil(static_cast<uint64_t>(bound) + 1));
 }
 
 void HashIndex::Place(std::vector<HashBucket>& table, std::vector<HashBucket>& overflow,

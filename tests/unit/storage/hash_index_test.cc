@@ -195,6 +195,23 @@ TEST(HashIndexTest, RandomWorkloadWithGrowthAndColdRecordsKeepsEveryKeyReachable
   }
 }
 
+TEST(HashIndexTest, BucketsForBoundsEveryGrowth) {
+  // Whatever order keys arrive in, growth never passes BucketsFor(keys), and indexing
+  // that many keys into a table of that size never grows it.
+  for (uint64_t keys : {0u, 1u, 5u, 6u, 100u, 5000u, 40000u}) {
+    HashIndex grown(2);
+    ModelLog log(grown);
+    for (uint64_t i = 0; i < keys; ++i) log.Upsert("g" + std::to_string(i));
+    uint64_t bound = HashIndex::BucketsFor(keys);
+    EXPECT_LE(grown.bucket_count(), bound) << keys;
+
+    HashIndex sized(bound);
+    ModelLog sized_log(sized);
+    for (uint64_t i = 0; i < keys; ++i) sized_log.Upsert("g" + std::to_string(i));
+    EXPECT_EQ(sized.bucket_count(), bound) << keys;
+  }
+}
+
 TEST(HashIndexTest, RemoveIfAndDropBelow) {
   HashIndex index(16);
   ModelLog log(index);
