@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -33,6 +34,18 @@ class EngineTest : public ::testing::TestWithParam<IoEngineKind> {
     ASSERT_TRUE(faults.ok()) << faults.status().ToString();
     faults_ = faults->get();
     engine_ = std::move(faults).value();
+  }
+
+  // Starts an operation and runs the engine until its callback; a start error is
+  // returned as is. The callback must not run inside the starting call.
+  template <typename StartFn>
+  Status Await(StartFn start) {
+    std::optional<Status> outcome;
+    Status started = start([&](Status status) { outcome = std::move(status); });
+    if (!started.ok()) return started;
+    EXPECT_FALSE(outcome.has_value()) << "callback ran inside the call";
+    while (!outcome.has_value()) engine_->Wait(1);
+    return *std::move(outcome);
   }
 
   std::unique_ptr<IoEngine> engine_;

@@ -95,15 +95,6 @@ class HybridLogTest : public EngineTest {
     return true;
   }
 
-  template <typename StartFn>
-  Status Await(StartFn start) {
-    std::optional<Status> outcome;
-    Status started = start([&](Status status) { outcome = std::move(status); });
-    if (!started.ok()) return started;
-    EXPECT_FALSE(outcome.has_value()) << "callback ran inside the call";
-    while (!outcome.has_value()) engine_->Wait(1);
-    return *std::move(outcome);
-  }
 
   // Reads `record` back from memory or disk and compares.
   void ExpectReadBack(const TestRecord& record) {

@@ -56,17 +56,6 @@ class SegmentStoreTest : public EngineTest {
     store_ = std::move(store).value();
   }
 
-  // Starts an operation and runs the engine until its callback; a start error is
-  // returned as is. The callback must not run inside the starting call.
-  template <typename StartFn>
-  Status Await(StartFn start) {
-    std::optional<Status> outcome;
-    Status started = start([&](Status status) { outcome = std::move(status); });
-    if (!started.ok()) return started;
-    EXPECT_FALSE(outcome.has_value()) << "callback ran inside the call";
-    while (!outcome.has_value()) engine_->Wait(1);
-    return *std::move(outcome);
-  }
   Status Write(uint64_t page_number, const AlignedBuffer& page) {
     return Await([&](auto cb) { return store_->WritePage(page_number, page.data(), cb); });
   }

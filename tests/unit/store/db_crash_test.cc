@@ -4,6 +4,8 @@
 // value it never had, and that nothing older than the recovered state comes back. The
 // cycle repeats on the same directory.
 #include <gtest/gtest.h>
+
+#include "store/db_engine_name.h"
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -242,10 +244,7 @@ TEST_P(DbCrashTest, KillDuringWritesAndCheckpoints) {
 INSTANTIATE_TEST_SUITE_P(Engines, DbCrashTest,
                          ::testing::Values(DbIoOptions::Engine::kUring,
                                            DbIoOptions::Engine::kThreads),
-                         [](const ::testing::TestParamInfo<DbIoOptions::Engine>& param_info) {
-                           return param_info.param == DbIoOptions::Engine::kUring ? "uring"
-                                                                                  : "threads";
-                         });
+                         DbEngineName);
 
 }  // namespace
 }  // namespace ferrite

@@ -4,6 +4,8 @@
 #include "ferrite/db.h"
 
 #include <gtest/gtest.h>
+
+#include "store/db_engine_name.h"
 #include <pthread.h>
 
 #include <atomic>
@@ -223,10 +225,7 @@ TEST_P(DbTest, ConcurrentBlockingCallers) {
 INSTANTIATE_TEST_SUITE_P(Engines, DbTest,
                          ::testing::Values(DbIoOptions::Engine::kUring,
                                            DbIoOptions::Engine::kThreads),
-                         [](const ::testing::TestParamInfo<DbIoOptions::Engine>& param_info) {
-                           return param_info.param == DbIoOptions::Engine::kUring ? "uring"
-                                                                                  : "threads";
-                         });
+                         DbEngineName);
 
 }  // namespace
 }  // namespace ferrite
