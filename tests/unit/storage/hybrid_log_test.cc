@@ -95,7 +95,6 @@ class HybridLogTest : public EngineTest {
     return true;
   }
 
-
   // Reads `record` back from memory or disk and compares.
   void ExpectReadBack(const TestRecord& record) {
     SCOPED_TRACE("record " + record.key + " at " + std::to_string(record.address));
