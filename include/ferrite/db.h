@@ -48,6 +48,26 @@ struct DbOptions {
   bool direct_io = true;
 };
 
+// Counters and sizes summed over the shards; a snapshot, each shard read on its thread.
+struct DbStats {
+  // ---- Memory (bytes)
+  uint64_t index_bytes = 0;          // hash index tables and overflow buckets
+  uint64_t log_memory_bytes = 0;     // in-memory page frames (the budget's share)
+  uint64_t log_bytes_in_memory = 0;  // log bytes held in frames: [head, tail)
+  // ---- Disk (bytes)
+  uint64_t log_bytes_total = 0;  // the whole log: [begin, tail)
+  uint64_t index_entries = 0;
+  // ---- Lookups that found a record, by where they found it
+  uint64_t found_mutable = 0;
+  uint64_t found_read_only = 0;
+  uint64_t found_disk = 0;
+  uint64_t pending_lookups = 0;  // lookups that read from disk
+  uint64_t disk_reads = 0;       // record reads issued by them
+  // ---- Log maintenance
+  uint64_t pages_flushed = 0;
+  uint64_t evictions = 0;
+};
+
 class Db {
  public:
   // Gets the current value (nullopt when the key is missing) and returns the new one;
@@ -105,6 +125,9 @@ class Db {
   // Finishes every operation, makes everything durable and stops the shard threads.
   // Later calls get Shutdown. Idempotent: a second call returns the first one's status.
   Status Close();
+
+  // Gathers every shard's figures (waits for each shard thread).
+  Result<DbStats> Stats();
 
   uint32_t shard_count() const;
   // The shard that owns `key`.

@@ -247,6 +247,44 @@ Status Db::Checkpoint() {
   return first;
 }
 
+Result<DbStats> Db::Stats() {
+  DbStats total;
+  for (auto& shard : impl_->shards) {
+    auto stats = RunOn<Result<DbStats>>(*shard, [](LogStore& store, auto done) {
+      const HybridLog& log = store.log();
+      const LogStoreStats& ops = store.stats();
+      DbStats one;
+      one.index_bytes = store.index().memory_bytes();
+      one.log_memory_bytes = log.memory_bytes();
+      one.log_bytes_in_memory = log.tail() - log.head();
+      one.log_bytes_total = log.tail() - log.begin();
+      one.index_entries = store.index().entry_count();
+      one.found_mutable = ops.found_mutable;
+      one.found_read_only = ops.found_read_only;
+      one.found_disk = ops.found_disk;
+      one.pending_lookups = ops.pending_lookups;
+      one.disk_reads = ops.disk_reads;
+      one.pages_flushed = log.stats().pages_flushed;
+      one.evictions = log.stats().evictions;
+      done(one);
+    });
+    if (!stats.ok()) return stats.status();
+    total.index_bytes += stats->index_bytes;
+    total.log_memory_bytes += stats->log_memory_bytes;
+    total.log_bytes_in_memory += stats->log_bytes_in_memory;
+    total.log_bytes_total += stats->log_bytes_total;
+    total.index_entries += stats->index_entries;
+    total.found_mutable += stats->found_mutable;
+    total.found_read_only += stats->found_read_only;
+    total.found_disk += stats->found_disk;
+    total.pending_lookups += stats->pending_lookups;
+    total.disk_reads += stats->disk_reads;
+    total.pages_flushed += stats->pages_flushed;
+    total.evictions += stats->evictions;
+  }
+  return total;
+}
+
 Status Db::Close() {
   std::lock_guard lock(impl_->close_mutex);
   if (impl_->closed) return impl_->close_status;

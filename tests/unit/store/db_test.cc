@@ -123,6 +123,17 @@ TEST_P(DbTest, LargerThanBudgetSurvivesCheckpointAndReopen) {
       EXPECT_EQ(*value, ValueOf(i));
     }
   }
+  // Most of the data set can only have come from disk; every found key was counted.
+  auto stats = db->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->found_mutable + stats->found_read_only + stats->found_disk, 4000u);
+  EXPECT_GT(stats->found_disk, 3000u);
+  EXPECT_GE(stats->disk_reads, stats->pending_lookups);
+  EXPECT_EQ(stats->log_memory_bytes, options.memory_budget);
+  EXPECT_LE(stats->log_bytes_in_memory, stats->log_memory_bytes);
+  EXPECT_GT(stats->log_bytes_total, 4000u * 200);
+  EXPECT_GE(stats->index_entries, 3999u);
+  EXPECT_GT(stats->index_bytes, 0u);
 }
 
 TEST_P(DbTest, CloseMakesWritesDurableWithoutCheckpoint) {
