@@ -119,8 +119,9 @@ class Db {
   // Gets true when a live key was deleted.
   void DelAsync(std::string_view key, BoolCallback callback);
 
-  // Makes every write that completed before the call durable (all shards' logs
-  // flushed and synced) and waits for it.
+  // Makes every write that completed before the call durable and current in a
+  // checkpoint of every shard (log flushed, index snapshot, manifest; ADR 0009), so
+  // that reopening restores the index instead of replaying the log. Waits for it.
   Status Checkpoint();
   // Finishes every operation, makes everything durable and stops the shard threads.
   // Later calls get Shutdown. Idempotent: a second call returns the first one's status.

@@ -74,14 +74,6 @@ bool HashIndex::RemoveIf(uint64_t hash, uint64_t address) {
   return true;
 }
 
-uint64_t HashIndex::BucketsFor(uint64_t records) {
-  // The last growth doubled a table of B/2 buckets when owned + 1 > kMaxLoad * 7 * B/2,
-  // so B < 2 * (records + 1) / (kMaxLoad * 7); that bound, as a power of two, also keeps
-  // the load under kMaxLoad while the records are indexed.
-  double bound = 2.0 * static_cast<double>(records + 1) / (kMaxLoad * HashBucket::kEntries);
-  return std::max<uint64_t>(2, std::bit_ceil(static_cast<uint64_t>(bound) + 1));
-}
-
 void HashIndex::Place(std::vector<HashBucket>& table, std::vector<HashBucket>& overflow,
                       uint64_t bucket_index, IndexEntry entry) {
   HashBucket* bucket = &table[bucket_index];
@@ -172,6 +164,54 @@ size_t HashIndex::DropBelow(uint64_t begin) {
   for (HashBucket& bucket : buckets_) drop_in(bucket);
   for (HashBucket& bucket : overflow_) drop_in(bucket);
   return dropped;
+}
+
+void HashIndex::GrowTo(uint64_t buckets) {
+  while (buckets_.size() < buckets) Grow();
+}
+
+Result<HashIndex> HashIndex::FromTables(std::vector<HashBucket> table,
+                                        std::vector<HashBucket> overflow) {
+  if (table.size() < 2 || !std::has_single_bit(table.size())) {
+    return Status::Corruption("index table of " + std::to_string(table.size()) +
+                              " buckets is not a power of two of at least 2");
+  }
+  // Links form chains from main buckets into the pool. Each pool bucket is linked at
+  // most once, and a pool bucket only links further into the pool, so no chain loops.
+  std::vector<bool> linked(overflow.size(), false);
+  auto check_link = [&](const HashBucket& bucket, std::optional<size_t> self) -> Status {
+    if (bucket.overflow == 0) return Status::Ok();
+    if (bucket.overflow > overflow.size()) {
+      return Status::Corruption("index overflow link " + std::to_string(bucket.overflow) +
+                                " past the pool of " + std::to_string(overflow.size()));
+    }
+    const size_t target = bucket.overflow - 1;
+    if (linked[target] || (self.has_value() && target <= *self)) {
+      return Status::Corruption("index overflow bucket " + std::to_string(target) +
+                                " linked twice or backwards");
+    }
+    linked[target] = true;
+    return Status::Ok();
+  };
+  HashIndex index(2);
+  for (const HashBucket& bucket : table) {
+    if (Status status = check_link(bucket, std::nullopt); !status.ok()) return status;
+  }
+  for (size_t i = 0; i < overflow.size(); ++i) {
+    if (Status status = check_link(overflow[i], i); !status.ok()) return status;
+  }
+  auto count = [&index](const HashBucket& bucket) {
+    for (const IndexEntry& entry : bucket.entries) {
+      if (entry.empty()) continue;
+      ++index.entries_;
+      if (entry.shared()) ++index.shared_;
+    }
+  };
+  for (const HashBucket& bucket : table) count(bucket);
+  for (const HashBucket& bucket : overflow) count(bucket);
+  index.buckets_ = std::move(table);
+  index.overflow_ = std::move(overflow);
+  return index;
 }
 
 void HashIndex::ForEach(const std::function<void(uint64_t, IndexEntry)>& fn) const {

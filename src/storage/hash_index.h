@@ -11,8 +11,10 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
+#include "ferrite/status.h"
 #include "storage/log_address.h"
 
 namespace ferrite {
@@ -45,7 +47,8 @@ class IndexEntry {
   uint64_t word_ = 0;
 };
 static_assert(sizeof(IndexEntry) == 8);
-static_assert(IndexEntry(IndexEntry::kAddressMask, 0x7FFF, true).address() == IndexEntry::kAddressMask);
+static_assert(IndexEntry(IndexEntry::kAddressMask, 0x7FFF, true).address() ==
+              IndexEntry::kAddressMask);
 static_assert(IndexEntry(5, 0x7FFF, false).tag() == 0x7FFF);
 
 struct alignas(64) HashBucket {
@@ -104,6 +107,18 @@ class HashIndex {
   // away or copied forward). Returns how many were dropped.
   size_t DropBelow(uint64_t begin);
 
+  // Grows (Grow(), with the chain reader) until the table has at least `buckets`.
+  void GrowTo(uint64_t buckets);
+
+  // The raw tables, for snapshots (index_snapshot.h).
+  std::span<const HashBucket> table() const { return buckets_; }
+  std::span<const HashBucket> overflow_pool() const { return overflow_; }
+  // An index over tables a snapshot held. Corruption when they can't be one: a table
+  // size that is not a power of two of at least 2, or an overflow link out of range,
+  // used twice or pointing backwards (which could loop).
+  static Result<HashIndex> FromTables(std::vector<HashBucket> table,
+                                      std::vector<HashBucket> overflow);
+
   // Calls fn(hash_bucket_index, entry) for every entry; for snapshots and tests.
   void ForEach(const std::function<void(uint64_t, IndexEntry)>& fn) const;
 
@@ -122,10 +137,6 @@ class HashIndex {
 
   // Growth starts when owned entries pass this share of the main table's slots.
   static constexpr double kMaxLoad = 0.75;
-
-  // A table size no growth could have passed while indexing `records` records (each
-  // adds at most one owned entry), and under which indexing them never grows.
-  static uint64_t BucketsFor(uint64_t records);
 
  private:
   HashBucket& BucketFor(uint64_t hash) { return buckets_[hash & (buckets_.size() - 1)]; }

@@ -38,8 +38,7 @@ HybridLog::HybridLog(IoEngine& engine, HybridLogOptions options,
     : engine_(engine),
       options_(std::move(options)),
       geometry_(options_.geometry),
-      store_(std::move(store)),
-      snapshot_(geometry_.page_size()) {
+      store_(std::move(store)) {
   uint32_t pages = options_.memory_pages;
   auto wanted = static_cast<uint32_t>(std::floor(pages * options_.mutable_fraction));
   mutable_pages_ = std::clamp<uint32_t>(wanted, 1, pages - 1);
@@ -64,29 +63,35 @@ Status HybridLog::ReadPageNow(uint64_t page_number, std::byte* dest) {
   return *std::move(outcome);
 }
 
-Status HybridLog::Recover() {
-  const auto& files = store_->segment_files();
-  uint64_t first_page = files.empty() ? 0 : *files.begin() * geometry_.pages_per_segment();
-  // One past the last page any existing file can hold.
-  uint64_t end_page = files.empty() ? 0 : (*files.rbegin() + 1) * geometry_.pages_per_segment();
-
-  // Pages are verified in a scratch buffer; the last valid one ends up in its frame.
+Status HybridLog::ScanForEnd(uint64_t first, uint64_t limit, std::optional<uint64_t>& last_valid,
+                             uint64_t& end) {
+  // Pages are verified in a scratch buffer.
   AlignedBuffer scratch(geometry_.page_size());
-  std::optional<uint64_t> last_page;
-  uint32_t last_used = 0;
-  uint64_t page = first_page;
-  for (; page < end_page; ++page) {
+  const uint64_t pages_to_scan = limit > first ? limit - first : 0;
+  constexpr uint64_t kProgressBytes = uint64_t{1} << 30;
+  const uint64_t progress_every = std::max<uint64_t>(1, kProgressBytes / geometry_.page_size());
+  if (pages_to_scan > progress_every) {
+    spdlog::info("log {}: verifying up to {} pages ({} MiB)", store_->directory(), pages_to_scan,
+                 (pages_to_scan * geometry_.page_size()) >> 20);
+  }
+  uint64_t page = first;
+  for (; page < limit; ++page) {
+    if ((page - first) % progress_every == 0 && page > first) {
+      spdlog::info("log {}: verified {} of at most {} pages", store_->directory(), page - first,
+                   pages_to_scan);
+    }
     Status status = ReadPageNow(page, scratch.data());
     if (status.ok()) {
-      last_page = page;
-      last_used = ReadPageHeader(scratch.span()).used_length;
+      last_valid = page;
       ++recovery_.pages_found;
+      recovery_.index_bucket_bits =
+          std::max(recovery_.index_bucket_bits, ReadPageHeader(scratch.span()).index_bucket_bits);
       continue;
     }
     if (status.code() == StatusCode::kNotFound) break;
     if (status.code() != StatusCode::kCorruption) return status;  // I/O error: no guessing
     // A bad page: the torn last write of a crash, unless valid pages follow it.
-    for (uint64_t later = page + 1; later < end_page; ++later) {
+    for (uint64_t later = page + 1; later < limit; ++later) {
       Status next = ReadPageNow(later, scratch.data());
       if (next.ok()) {
         return Status::Corruption(std::string(status.message()) + " (page " + std::to_string(page) +
@@ -102,20 +107,67 @@ Status HybridLog::Recover() {
                  status.message());
     break;
   }
+  end = page;
+  return Status::Ok();
+}
 
-  begin_page_ = first_page;
-  if (!last_page.has_value()) {
-    // Nothing valid: an empty log at the first page.
-    head_page_ = flushed_page_ = next_flush_page_ = read_only_page_ = tail_page_ = first_page;
-    tail_ = geometry_.page_start(first_page) + kPageHeaderSize;
-    return Status::Ok();
+Status HybridLog::Recover() {
+  const auto& files = store_->segment_files();
+  const std::optional<LogCheckpointBounds>& checkpoint = options_.checkpoint;
+  uint64_t first_page = files.empty() ? 0 : *files.begin() * geometry_.pages_per_segment();
+  if (checkpoint.has_value()) {
+    first_page = geometry_.page_of(checkpoint->begin);
+    // Left behind by a compaction that stopped between its checkpoint and its deletes.
+    if (Status deleted = store_->DeleteSegmentsBelow(geometry_.page_start(first_page));
+        !deleted.ok()) {
+      return deleted;
+    }
   }
-  // Continue inside the last page: reload it into its frame, open and mutable.
-  Frame& frame = frames_[FrameOf(*last_page)];
-  Status status = ReadPageNow(*last_page, frame.buffer.data());
-  if (!status.ok()) return status;
-  head_page_ = flushed_page_ = next_flush_page_ = read_only_page_ = tail_page_ = *last_page;
-  tail_ = geometry_.page_start(*last_page) + last_used;
+  // One past the last page any existing file can hold.
+  const uint64_t limit = files.empty() ? 0 : (*files.rbegin() + 1) * geometry_.pages_per_segment();
+  // The checkpoint's last page: records up to its durable tail must be found. A tail at
+  // the first record slot of a page means that page was empty (never written): the
+  // records end in the page before.
+  std::optional<uint64_t> required_page;
+  if (checkpoint.has_value()) {
+    LogAddress records_end = checkpoint->durable_tail;
+    if (geometry_.offset_in_page(records_end) == kPageHeaderSize) records_end -= kPageHeaderSize;
+    if (records_end > geometry_.page_start(first_page)) {
+      required_page = geometry_.page_of(records_end - 1);
+    }
+  }
+  uint64_t scan_from = first_page;
+  if (required_page.has_value() && !options_.verify_on_open) scan_from = *required_page;
+
+  std::optional<uint64_t> last_page;
+  uint64_t end_page = scan_from;
+  if (Status scanned = ScanForEnd(scan_from, limit, last_page, end_page); !scanned.ok()) {
+    return scanned;
+  }
+  if (required_page.has_value() && (!last_page.has_value() || *last_page < *required_page)) {
+    const uint64_t segment = end_page / geometry_.pages_per_segment();
+    return Status::Corruption(
+        "log " + store_->directory() + " ends at page " + std::to_string(end_page) + " (" +
+        store_->SegmentPath(segment) + " offset " +
+        std::to_string(geometry_.page_start(end_page) - geometry_.segment_start(segment)) +
+        "), before the checkpoint's durable tail at address " +
+        std::to_string(checkpoint->durable_tail));
+  }
+  if (Status cut = store_->TruncateFrom(end_page); !cut.ok()) return cut;
+
+  // Continue on a fresh page: the last one is on disk and never written again.
+  const uint64_t open_page = last_page.has_value() ? *last_page + 1 : first_page;
+  if (open_page > geometry_.max_page()) {
+    return Status::ResourceExhausted("log address space exhausted");
+  }
+  begin_page_ = first_page;
+  head_page_ = flushed_page_ = next_flush_page_ = read_only_page_ = tail_page_ = open_page;
+  tail_ = geometry_.page_start(open_page) + kPageHeaderSize;
+  if (recovery_.pages_found > 0) {
+    spdlog::info("log {}: {} pages verified, log [{}, {}){}", store_->directory(),
+                 recovery_.pages_found, begin(), tail_,
+                 recovery_.truncated ? ", torn last page dropped" : "");
+  }
   return Status::Ok();
 }
 
@@ -130,7 +182,8 @@ Result<LogAddress> HybridLog::Allocate(uint32_t record_size) {
                                    std::to_string(MaxRecordSizeInPage(page_size)) + "]");
   }
   if (!status_.ok()) return status_;
-  if (TailOffset() + uint64_t{record_size} <= page_size) {
+  const bool tail_page_open = read_only_page_ <= tail_page_;
+  if (tail_page_open && TailOffset() + uint64_t{record_size} <= page_size) {
     LogAddress address = tail_;
     tail_ += record_size;
     return address;
@@ -154,7 +207,7 @@ Result<LogAddress> HybridLog::Allocate(uint32_t record_size) {
     ++stats_.evictions;
   }
 
-  frames_[FrameOf(tail_page_)].used = TailOffset();
+  if (tail_page_open) frames_[FrameOf(tail_page_)].used = TailOffset();
   Frame& frame = frames_[FrameOf(next)];
   std::memset(frame.buffer.data(), 0, page_size);
   frame.used = 0;
@@ -173,7 +226,7 @@ void HybridLog::ShiftReadOnly(uint64_t page) {
   for (; read_only_page_ < page; ++read_only_page_) {
     // A page below read_only never changes again, so its frame can be written as is.
     Frame& frame = frames_[FrameOf(read_only_page_)];
-    Status sealed = SealPage(frame.buffer.span(), read_only_page_, frame.used);
+    Status sealed = SealPage(frame.buffer.span(), read_only_page_, frame.used, index_bucket_bits_);
     if (!sealed.ok()) {  // used length out of range: a bug, not an I/O failure
       Fail(sealed);
       return;
@@ -185,9 +238,6 @@ void HybridLog::ShiftReadOnly(uint64_t page) {
 void HybridLog::IssueFlushes() {
   while (status_.ok() && next_flush_page_ < read_only_page_) {
     const uint64_t page = next_flush_page_;
-    // A FlushAll() copy of this page is in flight: the whole page waits, so that the
-    // older copy can't land on disk after it.
-    if (page == snapshot_page_) return;
     Status started =
         store_->WritePage(page, frames_[FrameOf(page)].buffer.data(), [this, page](Status status) {
           --writes_in_flight_;
@@ -231,29 +281,19 @@ void HybridLog::Fail(Status status) {
 Status HybridLog::FlushAll(Callback callback) {
   if (!status_.ok()) return status_;
   if (flush_all_.active) return Status::Busy("a FlushAll is already running");
-  flush_all_ =
-      FlushAllState{.active = true, .target_page = tail_page_, .callback = std::move(callback)};
-
-  ShiftReadOnly(tail_page_);
-  const uint32_t used = TailOffset();
-  if (status_.ok() && used > kPageHeaderSize) {
-    // The tail page keeps changing: write a sealed copy of it.
-    std::memcpy(snapshot_.data(), frames_[FrameOf(tail_page_)].buffer.data(), used);
-    Status started = SealPage(snapshot_.span(), tail_page_, used);
-    if (started.ok()) {
-      started = store_->WritePage(tail_page_, snapshot_.data(), [this](Status status) {
-        --writes_in_flight_;
-        OnSnapshotFlushed(std::move(status));
-      });
-    }
-    if (started.ok()) {
-      ++writes_in_flight_;
-      flush_all_.snapshot_pending = true;
-      snapshot_page_ = tail_page_;
-    } else {
-      Fail(std::move(started));
-    }
+  uint64_t target = tail_page_;
+  if (read_only_page_ <= tail_page_ && TailOffset() > kPageHeaderSize) {
+    // Close the tail page where it is: written once, whole, it can never be torn by a
+    // later write of more records.
+    frames_[FrameOf(tail_page_)].used = TailOffset();
+    target = tail_page_ + 1;
+    ++stats_.early_closes;
+  } else if (read_only_page_ > tail_page_) {
+    target = tail_page_ + 1;  // closed by an earlier FlushAll, perhaps still in flight
   }
+  flush_all_ =
+      FlushAllState{.active = true, .target_page = target, .callback = std::move(callback)};
+  ShiftReadOnly(target);
   if (!status_.ok()) {
     // Our writes in flight will finish it through the callback; with none, say it now.
     if (writes_in_flight_ > 0) return Status::Ok();
@@ -268,23 +308,9 @@ Status HybridLog::FlushAll(Callback callback) {
   return Status::Ok();
 }
 
-void HybridLog::OnSnapshotFlushed(Status status) {
-  flush_all_.snapshot_pending = false;
-  snapshot_page_ = kNoPage;
-  if (status.ok()) {
-    ++stats_.partial_flushes;
-    stats_.bytes_flushed += geometry_.page_size();
-  } else {
-    Fail(std::move(status));
-  }
-  // A whole write of the snapshot's page may have been held back for it.
-  IssueFlushes();
-  MaybeFinishFlushAll();
-}
-
 Status HybridLog::StartSyncIfFlushed() {
   FlushAllState& state = flush_all_;
-  if (!state.active || state.snapshot_pending || state.syncing) return Status::Ok();
+  if (!state.active || state.syncing) return Status::Ok();
   if (!status_.ok() || flushed_page_ < state.target_page) return Status::Ok();
   Status started = store_->Sync([this](Status status) {
     if (!status.ok()) Fail(status);  // written data may be gone: the log can't go on
@@ -298,7 +324,7 @@ Status HybridLog::StartSyncIfFlushed() {
 
 void HybridLog::MaybeFinishFlushAll() {
   FlushAllState& state = flush_all_;
-  if (!state.active || state.snapshot_pending || state.syncing) return;
+  if (!state.active || state.syncing) return;
   if (status_.ok()) {
     Status started = StartSyncIfFlushed();
     if (started.ok()) return;

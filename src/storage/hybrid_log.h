@@ -8,8 +8,11 @@
 //   [read_only, tail)   in memory, mutable: records may be updated in place
 //
 // head, read_only and flushed_until are page starts; tail is the next free byte of the
-// open tail page. A page is flushed once, whole, when read_only passes it; its frame is
-// reused (the page evicted, head advanced) only after that write has completed.
+// tail page. A page is flushed once, whole, when read_only passes it; its frame is
+// reused (the page evicted, head advanced) only after that write has completed. A page
+// is never written twice: FlushAll() closes the tail page early rather than write a part
+// of it that a later write would overwrite (a torn overwrite would destroy records
+// already made durable), and a reopened log continues on a fresh page.
 //
 // Thread safety: single-threaded (ADR 0008 decision 1). The log belongs to the engine's
 // owner thread; every call and every callback runs there.
@@ -19,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +33,16 @@
 #include "storage/segment_store.h"
 
 namespace ferrite {
+
+// What a checkpoint manifest says about a log (LogStore reads it and fills it in).
+struct LogCheckpointBounds {
+  // The log's first address. Segment files entirely below it are what an interrupted
+  // compaction left behind; Open() deletes them.
+  LogAddress begin = 0;
+  // Everything below was durable when the checkpoint was taken: the recovered log must
+  // reach it, or a file holding checkpointed records is damaged (Corruption).
+  LogAddress durable_tail = 0;
+};
 
 struct HybridLogOptions {
   // Where the segment files live; created when missing.
@@ -41,21 +55,31 @@ struct HybridLogOptions {
   // starts at least one page before its frame is needed again.
   double mutable_fraction = 0.9;
   bool direct_io = true;
+  // Set when a checkpoint describes the log; without one, the log begins at the first
+  // segment file.
+  std::optional<LogCheckpointBounds> checkpoint;
+  // With a checkpoint: verify every page below its durable tail at open too. Without
+  // this the scan for the log's end starts at the durable tail's page, and pages below
+  // it are verified when they are read.
+  bool verify_on_open = true;
 };
 
 struct HybridLogStats {
-  uint64_t pages_flushed = 0;    // whole-page writes completed (closed pages)
-  uint64_t partial_flushes = 0;  // tail-page snapshots written by FlushAll()
-  uint64_t bytes_flushed = 0;    // bytes of both kinds of writes
-  uint64_t evictions = 0;        // frames reused for a new page
-  uint64_t flush_errors = 0;     // writes and syncs that failed
-  uint64_t allocate_busy = 0;    // Allocate() calls answered Busy (back-pressure)
-  uint64_t read_async = 0;       // ReadAsync() calls started
+  uint64_t pages_flushed = 0;  // whole-page writes completed
+  uint64_t bytes_flushed = 0;
+  uint64_t early_closes = 0;   // tail pages FlushAll() closed before they were full
+  uint64_t evictions = 0;      // frames reused for a new page
+  uint64_t flush_errors = 0;   // writes and syncs that failed
+  uint64_t allocate_busy = 0;  // Allocate() calls answered Busy (back-pressure)
+  uint64_t read_async = 0;     // ReadAsync() calls started
 };
 
 // What Open() found in the directory.
 struct HybridLogRecovery {
-  uint64_t pages_found = 0;  // valid pages, from the first segment on
+  uint64_t pages_found = 0;  // valid pages scanned (from begin, or from the checkpoint's)
+  // The largest index bucket bits of a scanned page header (0 when none was scanned):
+  // the index must be at least this fine to find every record of those pages.
+  uint32_t index_bucket_bits = 0;
   // A torn or corrupt last page was dropped: the log ends before it.
   bool truncated = false;
   std::string truncation_reason;  // the page's error, naming the file and offset
@@ -67,18 +91,21 @@ class HybridLog {
 
   // Opens the log in options.directory with a SegmentStore on `engine`. A directory
   // without segment files gives an empty log (tail at address 64, the first record
-  // slot of page 0). Otherwise the pages are read from the first segment file forward
-  // until one was never written, each verified:
-  //  - begin is the start of the first segment file's first page;
-  //  - the tail continues inside the last valid page, right after its used length: that
-  //    page is loaded into a frame, open and mutable, and is rewritten whole when it
-  //    closes; every earlier page is on disk only (head = read_only = flushed_until =
-  //    the last page's start);
+  // slot of page 0). Otherwise the pages are read forward from the scan start (the
+  // first segment file's first page, or the checkpoint's durable tail page when
+  // verify_on_open is off) until one was never written, each verified:
+  //  - begin is the checkpoint's begin, or the start of the first segment file;
+  //  - the log continues on a fresh page after the last valid one (head = read_only =
+  //    flushed_until = its start): pages are never rewritten;
   //  - a page that fails verification and is followed by no valid page is a torn last
   //    write: the log ends before it, with a warning (recovery().truncated);
-  //  - one followed by a valid page is Corruption, naming the file and offset.
-  // Runs the engine (Wait) while it reads. InvalidArgument for bad options.
-  // REQUIRES: `engine` outlives the log; no other user of the directory.
+  //  - one followed by a valid page is Corruption, naming the file and offset;
+  //  - everything from the end on (a torn page, pages written out of order before a
+  //    crash) is cut off the files (SegmentStore::TruncateFrom);
+  //  - with a checkpoint, an end below its durable tail is Corruption.
+  // Progress is logged for long scans. Runs the engine (Wait) while it reads.
+  // InvalidArgument for bad options. REQUIRES: `engine` outlives the log; no other user
+  // of the directory.
   static Result<std::unique_ptr<HybridLog>> Open(IoEngine& engine, HybridLogOptions options);
 
   // Waits (running engine callbacks) until the log's writes, syncs and reads have
@@ -116,13 +143,12 @@ class HybridLog {
   // REQUIRES: `dest` valid until the callback.
   Status ReadAsync(LogAddress address, uint32_t length, std::byte* dest, Callback callback);
 
-  // Makes everything allocated so far durable: read_only moves to the tail page (closed
-  // pages become immutable and are flushed whole), the tail page is copied, sealed at
-  // its current length and written, then the segment files are synced. The callback
-  // gets OK when all of it is durable, or the error (which also fails the log). The
-  // tail page is rewritten whole when it closes later. Busy while an earlier FlushAll()
-  // is still running; the log's error when it has failed. An error return means the
-  // callback never runs; it never runs inside this call.
+  // Makes everything allocated so far durable: the tail page is closed where it is (the
+  // next record opens a new page), every closed page not yet written is flushed whole,
+  // then the segment files are synced. The callback gets OK when all of it is durable,
+  // or the error (which also fails the log). Busy while an earlier FlushAll() is still
+  // running; the log's error when it has failed. An error return means the callback
+  // never runs; it never runs inside this call.
   Status FlushAll(Callback callback);
 
   // OK, or the first flush or sync error: the log is failed, Allocate() and FlushAll()
@@ -135,6 +161,9 @@ class HybridLog {
   // Every whole page below this address has been written to its segment file.
   LogAddress flushed_until() const { return geometry_.page_start(flushed_page_); }
   LogAddress tail() const { return tail_; }
+  // Goes into the header of every page sealed from now on (see log_page.h). LogStore
+  // keeps it equal to its index's bucket bits.
+  void set_index_bucket_bits(uint32_t bits) { index_bucket_bits_ = bits; }
 
   const LogGeometry& geometry() const { return geometry_; }
   const HybridLogOptions& options() const { return options_; }
@@ -157,7 +186,6 @@ class HybridLog {
   struct FlushAllState {
     bool active = false;
     uint64_t target_page = 0;  // done when flushed_page_ reaches it
-    bool snapshot_pending = false;
     bool syncing = false;
     Callback callback;
   };
@@ -165,6 +193,10 @@ class HybridLog {
   HybridLog(IoEngine& engine, HybridLogOptions options, std::unique_ptr<SegmentStore> store);
 
   Status Recover();
+  // Scans pages from `first` for the log's end; fills recovery_ and returns the last
+  // valid page (nullopt when none) and the first page past the end.
+  Status ScanForEnd(uint64_t first, uint64_t limit, std::optional<uint64_t>& last_valid,
+                    uint64_t& end);
   // Reads one page synchronously (running the engine).
   Status ReadPageNow(uint64_t page_number, std::byte* dest);
 
@@ -179,7 +211,6 @@ class HybridLog {
   // Starts the writes of sealed pages not yet written, in page order.
   void IssueFlushes();
   void OnPageFlushed(uint64_t page_number, Status status);
-  void OnSnapshotFlushed(Status status);
   // Starts the sync of an active FlushAll() whose pages are all written; the Sync()
   // start error, if any (the callback has not run then).
   Status StartSyncIfFlushed();
@@ -196,9 +227,10 @@ class HybridLog {
 
   // Page numbers; see the region comment at the top. Invariants:
   //   begin_page_ <= head_page_ <= flushed_page_ <= next_flush_page_ <= read_only_page_
-  //   head_page_ <= read_only_page_ <= tail_page_ < head_page_ + memory_pages
+  //   head_page_ <= read_only_page_ <= tail_page_ + 1, tail_page_ < head_page_ + memory_pages
   // (pages in [head_page_, tail_page_] hold frames; pages below read_only_page_ are
-  // sealed; those below next_flush_page_ have their write started.)
+  // sealed; those below next_flush_page_ have their write started. read_only_page_ ==
+  // tail_page_ + 1 means FlushAll() closed the tail page: the next record opens a page.)
   uint64_t begin_page_ = 0;
   uint64_t head_page_ = 0;
   uint64_t flushed_page_ = 0;
@@ -207,13 +239,9 @@ class HybridLog {
   uint64_t tail_page_ = 0;
   LogAddress tail_ = 0;  // inside or at the end of tail_page_
 
-  // The tail page copy FlushAll() writes, and which page it is while in flight: a whole
-  // write of that page waits for it, so the two never race on disk.
-  AlignedBuffer snapshot_;
-  static constexpr uint64_t kNoPage = ~uint64_t{0};
-  uint64_t snapshot_page_ = kNoPage;
   FlushAllState flush_all_;
-  uint32_t writes_in_flight_ = 0;  // page and snapshot writes started, callbacks not run
+  uint32_t writes_in_flight_ = 0;  // page writes started, callbacks not run
+  uint32_t index_bucket_bits_ = 0;
 
   Status status_;
   HybridLogStats stats_;

@@ -36,6 +36,7 @@ PageHeader ReadPageHeader(std::span<const std::byte> page) {
   header.flags = Load<uint32_t>(page, kPageFlagsOffset);
   header.page_number = Load<uint64_t>(page, kPageNumberOffset);
   header.used_length = Load<uint32_t>(page, kPageUsedLengthOffset);
+  header.index_bucket_bits = Load<uint32_t>(page, kPageIndexBitsOffset);
   header.checksum = Load<uint64_t>(page, kPageChecksumOffset);
   return header;
 }
@@ -48,7 +49,8 @@ uint64_t ComputePageChecksum(std::span<const std::byte> page, uint32_t used_leng
   return XXH3_64bits_digest(&state);
 }
 
-Status SealPage(std::span<std::byte> page, uint64_t page_number, uint32_t used_length) {
+Status SealPage(std::span<std::byte> page, uint64_t page_number, uint32_t used_length,
+                uint32_t index_bucket_bits) {
   if (!ValidPageSize(page.size())) {
     return Status::InvalidArgument("page buffer of " + std::to_string(page.size()) +
                                    " bytes is not a log page size");
@@ -57,11 +59,16 @@ Status SealPage(std::span<std::byte> page, uint64_t page_number, uint32_t used_l
     return Status::InvalidArgument("used length " + std::to_string(used_length) + " outside [64, " +
                                    std::to_string(page.size()) + "]");
   }
+  if (index_bucket_bits > 63) {
+    return Status::InvalidArgument("index bucket bits " + std::to_string(index_bucket_bits) +
+                                   " above 63");
+  }
   std::memset(page.data(), 0, kPageHeaderSize);
   Store<uint64_t>(page, kPageMagicOffset, kLogPageMagic);
   Store<uint32_t>(page, kPageVersionOffset, kLogPageFormatVersion);
   Store<uint64_t>(page, kPageNumberOffset, page_number);
   Store<uint32_t>(page, kPageUsedLengthOffset, used_length);
+  Store<uint32_t>(page, kPageIndexBitsOffset, index_bucket_bits);
   // The tail goes to disk too: zero it so that no stale memory is written out.
   std::memset(page.data() + used_length, 0, page.size() - used_length);
   Store<uint64_t>(page, kPageChecksumOffset, ComputePageChecksum(page, used_length));
@@ -108,7 +115,7 @@ Status VerifyPage(std::span<const std::byte> page, uint64_t expected_page_number
                               std::to_string(header.used_length) + " used bytes");
   }
   // Covered by the checksum, so set by a writer, not by damage: a newer format.
-  if (header.flags != 0 || Load<uint32_t>(page, kPageUsedLengthOffset + 4) != 0) {
+  if (header.flags != 0 || header.index_bucket_bits > 63) {
     return Status::NotSupported(which + ": header has reserved fields set");
   }
   return Status::Ok();

@@ -8,7 +8,10 @@
 //   offset 12  u32  flags, reserved, 0
 //   offset 16  u64  page number (the page's address >> page_bits)
 //   offset 24  u32  used length: bytes from the page start to the end of its last record
-//   offset 28  u32  reserved, 0
+//   offset 28  u32  index bucket bits: log2 of the hash index's bucket count when the
+//                   page was sealed. Every record of the page was linked into its hash
+//                   chain under a table no larger, so recovery sizes its index at least
+//                   this fine (ADR 0008, decision 6); 0 when unknown.
 //   offset 32  u64  checksum: XXH3-64 of bytes [0, 32) followed by [40, used length)
 //   offset 40       reserved, 0, up to 64
 //
@@ -36,6 +39,7 @@ inline constexpr size_t kPageVersionOffset = 8;
 inline constexpr size_t kPageFlagsOffset = 12;
 inline constexpr size_t kPageNumberOffset = 16;
 inline constexpr size_t kPageUsedLengthOffset = 24;
+inline constexpr size_t kPageIndexBitsOffset = 28;
 inline constexpr size_t kPageChecksumOffset = 32;
 inline constexpr size_t kPageChecksumEnd = 40;
 
@@ -53,6 +57,7 @@ struct PageHeader {
   uint32_t flags = 0;
   uint64_t page_number = 0;
   uint32_t used_length = 0;
+  uint32_t index_bucket_bits = 0;
   uint64_t checksum = 0;
 };
 
@@ -65,9 +70,11 @@ uint64_t ComputePageChecksum(std::span<const std::byte> page, uint32_t used_leng
 
 // Fills the header of `page` (the whole page buffer) for `page_number` with records in
 // [kPageHeaderSize, used_length), zeroes the unused tail and sets the checksum; after
-// this the page is ready to be written. InvalidArgument when used_length or the page's
-// size is out of range; the page is left untouched then.
-Status SealPage(std::span<std::byte> page, uint64_t page_number, uint32_t used_length);
+// this the page is ready to be written. InvalidArgument when used_length, the page's
+// size or index_bucket_bits (at most 63) is out of range; the page is left untouched
+// then.
+Status SealPage(std::span<std::byte> page, uint64_t page_number, uint32_t used_length,
+                uint32_t index_bucket_bits = 0);
 
 // True when every byte of `page` is zero: a page never written (a hole or a preallocated
 // range of a segment file), which is not corruption.
@@ -77,7 +84,8 @@ bool IsUnwrittenPage(std::span<const std::byte> page);
 // `expected_page_number` and its checksum matches; NotFound when it was never written
 // (IsUnwrittenPage); NotSupported for a format version this build does not know;
 // Corruption naming the first problem: bad magic, used length out of range, wrong page
-// number, non-zero reserved fields, checksum mismatch.
+// number, checksum mismatch; NotSupported for non-zero reserved fields or index bits
+// above 63 under a valid checksum (a newer writer).
 Status VerifyPage(std::span<const std::byte> page, uint64_t expected_page_number);
 
 // Walks the records of a verified page in address order. A record whose lengths run

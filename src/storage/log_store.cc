@@ -1,6 +1,7 @@
 #include "storage/log_store.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstring>
 #include <utility>
@@ -23,7 +24,9 @@ int64_t SystemNowMs() {
       .count();
 }
 
-std::string AddressText(LogAddress address) { return "record at address " + std::to_string(address); }
+std::string AddressText(LogAddress address) {
+  return "record at address " + std::to_string(address);
+}
 
 }  // namespace
 
@@ -40,30 +43,24 @@ struct LogStore::Operation {
   // The chain head when the current walk began: a write after a walk applies only when
   // the head is still this, else the walk is redone.
   LogAddress start = kInvalidAddress;
-  LogAddress next = kInvalidAddress;  // the record the walk looks at next
-  bool pending = false;               // this walk went below the head
+  LogAddress next = kInvalidAddress;    // the record the walk looks at next
+  bool pending = false;                 // this walk went below the head
   std::unique_ptr<std::byte[]> buffer;  // a disk read's destination
 };
-
-Result<std::unique_ptr<LogStore>> LogStore::Open(IoEngine& engine, LogStoreOptions options) {
-  auto log = HybridLog::Open(engine, options.log);
-  if (!log.ok()) return log.status();
-  std::unique_ptr<LogStore> store(
-      new LogStore(engine, std::move(options), std::move(log).value()));
-  Status status = store->RebuildIndex();
-  if (!status.ok()) return status;
-  return store;
-}
 
 LogStore::LogStore(IoEngine& engine, LogStoreOptions options, std::unique_ptr<HybridLog> log)
     : engine_(engine),
       log_(std::move(log)),
       index_(options.index_buckets),
-      clock_(options.clock ? std::move(options.clock) : std::function<int64_t()>(SystemNowMs)) {
+      clock_(options.clock ? std::move(options.clock) : std::function<int64_t()>(SystemNowMs)),
+      checkpoint_writer_(engine, log_->options().directory) {
   index_.set_chain_reader([this](uint64_t address) { return ReadChainLink(address); });
+  NoteIndexSize();
 }
 
 LogStore::~LogStore() {
+  // A checkpoint's completions call back into this object.
+  while (checkpoint_.active && engine_.in_flight() > 0) engine_.Wait(1);
   while (outstanding_ > 0) {
     // Nothing in flight and nothing queued would leave an operation without a way to
     // complete: a bug, but never a hang.
@@ -72,53 +69,10 @@ LogStore::~LogStore() {
   }
 }
 
-// ---- Recovery
+// ---- Index and log helpers
 
-Status LogStore::RebuildIndex() {
-  // Chains on disk were linked under whatever table size the index had grown to when
-  // each record was written. An index at least that fine finds every key by the newest
-  // record of its group: each group is then a subset of the group its head was linked
-  // in, whose chain reaches every older record of it. A coarser one would merge groups
-  // whose chains never met and lose keys. So the records are collected first and the
-  // table sized for them (HashIndex::BucketsFor bounds any size growth could have
-  // reached with that many records), before any is indexed. The bound holds while the
-  // log keeps every record it was given; once compaction drops records, the index size
-  // must be recorded with the checkpoint instead.
-  const LogGeometry& geometry = log_->geometry();
-  std::vector<std::pair<uint64_t, LogAddress>> records;  // key hash, address
-  // [begin, head): whole pages on disk, verified as they are read.
-  AlignedBuffer page(geometry.page_size());
-  const uint64_t head_page = geometry.page_of(log_->head());
-  for (uint64_t number = geometry.page_of(log_->begin()); number < head_page; ++number) {
-    std::optional<Status> outcome;
-    Status started = log_->store().ReadPage(number, page.data(),
-                                            [&outcome](Status status) { outcome = status; });
-    if (!started.ok()) return started;
-    while (!outcome.has_value()) engine_.Wait(1);
-    if (!outcome->ok()) return *outcome;
-    PageRecordIterator it(page.span(), geometry.page_start(number));
-    for (; it.Valid(); it.Next()) records.emplace_back(HashKey(it.record().key()), it.address());
-    if (!it.status().ok()) return it.status();
-  }
-  // [head, tail): after HybridLog::Open, the open tail page alone, whose records end at
-  // the tail.
-  const LogAddress tail = log_->tail();
-  if (geometry.page_of(tail - 1) != head_page) {
-    return Status::InvalidArgument("log store: recovered log has more than its tail page in memory");
-  }
-  for (LogAddress address = log_->head() + kPageHeaderSize; address < tail;) {
-    auto record = RecordView::Parse(InMemoryBytes(address));
-    if (!record.ok()) {
-      return Status::Corruption(AddressText(address) + ": " + std::string(record.status().message()));
-    }
-    records.emplace_back(HashKey(record->key()), address);
-    address += record->size();
-  }
-  uint64_t buckets = std::max<uint64_t>(index_.bucket_count(), HashIndex::BucketsFor(records.size()));
-  index_ = HashIndex(buckets);
-  index_.set_chain_reader([this](uint64_t address) { return ReadChainLink(address); });
-  for (const auto& [hash, address] : records) index_.Set(index_.FindOrCreate(hash), address);
-  return Status::Ok();
+void LogStore::NoteIndexSize() {
+  log_->set_index_bucket_bits(static_cast<uint32_t>(std::countr_zero(index_.bucket_count())));
 }
 
 std::span<const std::byte> LogStore::InMemoryBytes(LogAddress address) {
@@ -409,8 +363,8 @@ LogStore::WriteOutcome LogStore::Write(const OperationPtr& op, bool from_queue) 
   if (!tombstone && head != kInvalidAddress && log_->IsMutable(head)) {
     auto record = RecordView::Parse(InMemoryBytes(head));
     if (record.ok() && !record->invalid() && record->key() == op->key && record->size() == size) {
-      auto written = WriteRecord({log_->Get(head), size}, record->previous_address(), op->key,
-                                 value, expiry);
+      auto written =
+          WriteRecord({log_->Get(head), size}, record->previous_address(), op->key, value, expiry);
       if (!written.ok()) {
         Finish(op, written.status());
         return WriteOutcome::kDone;
@@ -441,6 +395,7 @@ LogStore::WriteOutcome LogStore::Write(const OperationPtr& op, bool from_queue) 
   // The record is complete before the index can grow (FindOrCreate), since growth reads
   // in-memory records through the chain reader.
   index_.Set(index_.FindOrCreate(op->hash), *address);
+  NoteIndexSize();
   ++stats_.appends;
   if (tombstone) ++stats_.tombstones;
   Finish(op, Status::Ok());

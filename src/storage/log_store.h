@@ -28,6 +28,8 @@
 
 #include "ferrite/status.h"
 #include "io/io_engine.h"
+#include "storage/checkpoint_manifest.h"
+#include "storage/checkpoint_writer.h"
 #include "storage/hash_index.h"
 #include "storage/hybrid_log.h"
 #include "storage/record.h"
@@ -53,13 +55,22 @@ struct LogStoreStats {
   uint64_t in_place_updates = 0;
   uint64_t appends = 0;  // records appended (values and tombstones)
   uint64_t tombstones = 0;
-  uint64_t busy_waits = 0;     // writes queued behind a blocked tail
+  uint64_t busy_waits = 0;       // writes queued behind a blocked tail
   uint64_t lookup_restarts = 0;  // writes whose chain changed while their read was pending
-  uint64_t expired = 0;        // lookups that found an expired record
+  uint64_t expired = 0;          // lookups that found an expired record
+  uint64_t checkpoints = 0;      // completed
 
   double disk_reads_per_pending_lookup() const {
     return pending_lookups == 0 ? 0.0 : static_cast<double>(disk_reads) / pending_lookups;
   }
+};
+
+// How Open() rebuilt the index.
+struct LogStoreRecovery {
+  // The checkpoint restored (0: none, every record was replayed).
+  uint64_t checkpoint_sequence = 0;
+  uint64_t records_replayed = 0;  // records above the checkpoint, indexed one by one
+  double milliseconds = 0;        // index restore and replay
 };
 
 class LogStore {
@@ -74,8 +85,13 @@ class LogStore {
   using UpdateFunction =
       std::function<std::optional<std::string>(std::optional<std::string_view> old_value)>;
 
-  // Opens the log and rebuilds the index by scanning every recovered record in address
-  // order. REQUIRES: `engine` outlives the store.
+  // Opens the store in options.log.directory: with a checkpoint manifest there, the log
+  // is opened at the manifest's bounds, the index restored from its snapshot and the
+  // records above its durable tail replayed; without one, every record is replayed in
+  // address order. Either way the index is grown first to the finest size any replayed
+  // page was written under (log_page.h). Corruption naming the file when the manifest,
+  // the snapshot or a log page is damaged; InvalidArgument when the manifest was written
+  // with another log geometry. REQUIRES: `engine` outlives the store.
   static Result<std::unique_ptr<LogStore>> Open(IoEngine& engine, LogStoreOptions options);
 
   // Completes every operation (running the engine), then closes the log. Nothing is
@@ -105,6 +121,20 @@ class LogStore {
   // FlushAll of the log; the callback runs from the engine.
   Status FlushAll(StatusCallback callback) { return log_->FlushAll(std::move(callback)); }
 
+  // Makes every write applied so far durable and makes it the current checkpoint: the
+  // index is snapshotted at the tail, the log flushed to it, the snapshot file written
+  // and synced, then the manifest replaced (checkpoint_manifest.h). Old snapshot files
+  // and segment files below the log's begin are deleted afterwards. The callback runs
+  // from the engine with OK or the first error (the previous checkpoint stays current).
+  // A call while a checkpoint runs joins the next one, which starts when it ends (it
+  // must cover writes the running one may not have). The log's error, without a
+  // callback, once the log has failed; Busy while a bare FlushAll() runs.
+  Status Checkpoint(StatusCallback callback);
+  bool checkpoint_running() const { return checkpoint_.active; }
+  // The current checkpoint's sequence number (0: none yet).
+  uint64_t checkpoint_sequence() const { return checkpoint_sequence_; }
+  const LogStoreRecovery& recovery() const { return recovery_; }
+
   // Runs completed engine callbacks without blocking, then retries queued writes.
   void Poll();
   // Blocks for at least one engine completion (none when nothing is in flight), then
@@ -133,8 +163,27 @@ class LogStore {
   using OperationPtr = std::shared_ptr<Operation>;
   enum class WriteOutcome : uint8_t { kDone, kBusy, kRestarted };
 
+  struct CheckpointState {
+    bool active = false;
+    CheckpointManifest manifest;
+    std::vector<std::byte> snapshot;
+    std::vector<StatusCallback> callbacks;
+  };
+
   LogStore(IoEngine& engine, LogStoreOptions options, std::unique_ptr<HybridLog> log);
-  Status RebuildIndex();
+  // Restores the index from the checkpoint (when there is one) and replays the records
+  // above it (log_store_recovery.cc).
+  Status RecoverIndex(const std::optional<CheckpointManifest>& manifest);
+  Result<HashIndex> LoadIndexSnapshot(const CheckpointManifest& manifest);
+  // Indexes every record at or above `from`, page by page from the disk.
+  Status ReplayFrom(LogAddress from);
+  void RemoveStaleSnapshots();
+  // The index grew (or was replaced): new pages record its size.
+  void NoteIndexSize();
+  // Takes the callbacks only when it started (OK).
+  Status StartCheckpoint(std::vector<StatusCallback>& callbacks);
+  void OnCheckpointFlushed(Status status);
+  void FinishCheckpoint(Status status);
   std::optional<HashIndex::ChainLink> ReadChainLink(uint64_t address);
   // The bytes from `address` to the end of its page or the tail. REQUIRES: InMemory.
   std::span<const std::byte> InMemoryBytes(LogAddress address);
@@ -166,6 +215,11 @@ class LogStore {
   bool retrying_ = false;
   size_t outstanding_ = 0;
   LogStoreStats stats_;
+  LogStoreRecovery recovery_;
+  CheckpointWriter checkpoint_writer_;
+  CheckpointState checkpoint_;
+  std::vector<StatusCallback> next_checkpoint_;  // callers waiting for the next one
+  uint64_t checkpoint_sequence_ = 0;
 };
 
 }  // namespace ferrite

@@ -1,6 +1,7 @@
 #include "storage/segment_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -452,6 +453,51 @@ Status SegmentStore::DeleteSegmentsBelow(LogAddress address) {
     }
     segment_files_.erase(segment_files_.begin());
     directory_dirty_ = true;
+  }
+  return Status::Ok();
+}
+
+Status SegmentStore::TruncateFrom(uint64_t page_number) {
+  const LogGeometry& geometry = options_.geometry;
+  const uint64_t segment = page_number / geometry.pages_per_segment();
+  const uint64_t offset = geometry.page_start(page_number) - geometry.segment_start(segment);
+  bool unlinked = false;
+  for (auto it = segment_files_.begin(); it != segment_files_.end();) {
+    const uint64_t number = *it;
+    if (number < segment) {
+      ++it;
+      continue;
+    }
+    if (auto found = segments_.find(number); found != segments_.end()) {
+      CloseSegment(found->second);
+      segments_.erase(found);
+    }
+    const std::string path = SegmentPath(number);
+    if (number > segment) {
+      if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+        return Status::FromErrno(errno, "delete segment file " + path);
+      }
+      unlinked = true;
+      it = segment_files_.erase(it);
+      continue;
+    }
+    const int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Status::FromErrno(errno, "open " + path + " to truncate it");
+    struct stat info {};
+    Status status;
+    if (fstat(fd, &info) != 0) {
+      status = Status::FromErrno(errno, "stat " + path);
+    } else if (static_cast<uint64_t>(info.st_size) > offset) {
+      if (ftruncate(fd, static_cast<off_t>(offset)) != 0 || fsync(fd) != 0) {
+        status = Status::FromErrno(errno, "truncate " + path + " at " + std::to_string(offset));
+      }
+    }
+    close(fd);
+    if (!status.ok()) return status;
+    ++it;
+  }
+  if (unlinked && fsync(directory_fd_) != 0) {
+    return Status::FromErrno(errno, "sync log directory " + options_.directory);
   }
   return Status::Ok();
 }

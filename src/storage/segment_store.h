@@ -101,6 +101,13 @@ class SegmentStore {
   // an operation in flight. The unlinks become durable with the next Sync().
   Status DeleteSegmentsBelow(LogAddress address);
 
+  // Removes every byte at or after page `page_number`: its segment file is cut at the
+  // page's offset, later segment files are deleted, and both are made durable before it
+  // returns. Recovery calls it at the end it found, so that pages written out of order
+  // before a crash can never pass for a continuation of the log. Blocking (open time
+  // only). REQUIRES: nothing in flight.
+  Status TruncateFrom(uint64_t page_number);
+
   // The store's operations whose callbacks have not run yet.
   size_t in_flight() const { return in_flight_; }
   size_t open_segment_count() const { return segments_.size(); }

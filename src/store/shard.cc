@@ -1,5 +1,5 @@
 // The shard thread's loop: tasks from other threads, engine completions, and the
-// final drain and flush at Close().
+// final drain and checkpoint at Close().
 #include "store/shard.h"
 
 #include <poll.h>
@@ -120,14 +120,14 @@ void Shard::Run(ShardOptions options, std::promise<Status> opened) {
       std::lock_guard lock(mutex_);
       closing = closing_ && tasks_.empty();
     }
-    if (closing && store_->outstanding() == 0 && !flush_running_ && flush_waiters_.empty()) {
+    if (closing && store_->outstanding() == 0 && !store_->checkpoint_running()) {
       break;
     }
     WaitForWork();
   }
 
   exit_status_ = store_->RunSync<Status>([this](auto done) {
-    Status started = store_->FlushAll(done);
+    Status started = store_->Checkpoint(done);
     if (!started.ok()) done(std::move(started));
   });
   store_.reset();
@@ -155,23 +155,9 @@ void Shard::WaitForWork() {
 }
 
 void Shard::Flush(std::function<void(Status)> done) {
-  flush_waiters_.push_back(std::move(done));
-  if (!flush_running_) StartFlushRound();
-}
-
-void Shard::StartFlushRound() {
-  auto waiters = std::make_shared<std::vector<std::function<void(Status)>>>();
-  waiters->swap(flush_waiters_);
-  flush_running_ = true;
-  Status started = store_->FlushAll([this, waiters](Status status) {
-    flush_running_ = false;
-    for (auto& waiter : *waiters) waiter(status);
-    if (!flush_waiters_.empty()) StartFlushRound();
-  });
-  if (!started.ok()) {
-    flush_running_ = false;
-    for (auto& waiter : *waiters) waiter(started);
-  }
+  auto shared = std::make_shared<std::function<void(Status)>>(std::move(done));
+  Status started = store_->Checkpoint([shared](Status status) { (*shared)(std::move(status)); });
+  if (!started.ok()) (*shared)(std::move(started));
 }
 
 }  // namespace ferrite

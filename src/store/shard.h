@@ -41,12 +41,12 @@ class Shard {
 
   // Queues `task`; Shutdown (and the task dropped) once Close() began.
   Status Post(Task task);
-  // Runs FlushAll on the shard thread; `done` runs there once everything written before
-  // the flush began is durable. Flushes asked for while one runs share the next one.
-  // Shard thread only.
+  // Checkpoints the store (LogStore::Checkpoint); `done` runs on the shard thread once
+  // everything written before the call is durable and the checkpoint current.
+  // Checkpoints asked for while one runs share the next one. Shard thread only.
   void Flush(std::function<void(Status)> done);
-  // Runs every queued task, completes every operation, flushes, closes the store and
-  // joins the thread. Idempotent; later calls return the first one's status.
+  // Runs every queued task, completes every operation, checkpoints, closes the store
+  // and joins the thread. Idempotent; later calls return the first one's status.
   // REQUIRES: not called on the shard thread.
   Status Close();
 
@@ -61,7 +61,6 @@ class Shard {
   // Blocks in poll() on the wake eventfd and the engine's completion fd.
   void WaitForWork();
   void Wake();
-  void StartFlushRound();
 
   const uint32_t id_;
   int wake_fd_ = -1;
@@ -78,8 +77,6 @@ class Shard {
   std::unique_ptr<IoEngine> engine_;
   std::unique_ptr<LogStore> store_;
   int completion_fd_ = -1;
-  bool flush_running_ = false;
-  std::vector<std::function<void(Status)>> flush_waiters_;  // for the next round
   Status exit_status_;  // read by Close() after the join
 };
 

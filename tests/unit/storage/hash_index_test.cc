@@ -1,11 +1,11 @@
 #include "storage/hash_index.h"
 
+#include <gtest/gtest.h>
+
 #include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "storage/key_hash.h"
 
@@ -195,21 +195,16 @@ TEST(HashIndexTest, RandomWorkloadWithGrowthAndColdRecordsKeepsEveryKeyReachable
   }
 }
 
-TEST(HashIndexTest, BucketsForBoundsEveryGrowth) {
-  // Whatever order keys arrive in, growth never passes BucketsFor(keys), and indexing
-  // that many keys into a table of that size never grows it.
-  for (uint64_t keys : {0u, 1u, 5u, 6u, 100u, 5000u, 40000u}) {
-    HashIndex grown(2);
-    ModelLog log(grown);
-    for (uint64_t i = 0; i < keys; ++i) log.Upsert("g" + std::to_string(i));
-    uint64_t bound = HashIndex::BucketsFor(keys);
-    EXPECT_LE(grown.bucket_count(), bound) << keys;
-
-    HashIndex sized(bound);
-    ModelLog sized_log(sized);
-    for (uint64_t i = 0; i < keys; ++i) sized_log.Upsert("g" + std::to_string(i));
-    EXPECT_EQ(sized.bucket_count(), bound) << keys;
-  }
+TEST(HashIndexTest, GrowToReachesTheSizeAndKeepsEveryKeyReachable) {
+  HashIndex index(2);
+  ModelLog log(index);
+  for (int i = 0; i < 500; ++i) log.Upsert("g" + std::to_string(i));
+  const uint64_t before = index.bucket_count();
+  index.GrowTo(before * 8 + 1);  // rounds up to the next doubling
+  EXPECT_EQ(index.bucket_count(), before * 16);
+  log.ExpectAllReachable();
+  index.GrowTo(4);  // never shrinks
+  EXPECT_EQ(index.bucket_count(), before * 16);
 }
 
 TEST(HashIndexTest, RemoveIfAndDropBelow) {

@@ -68,6 +68,19 @@ TEST(LogPageTest, SealRejectsBadArguments) {
   EXPECT_TRUE(SealPage(page, 1, kPageSize).ok());        // a full one
 }
 
+TEST(LogPageTest, IndexBucketBitsAreSealedAndChecked) {
+  TestPage page;
+  page.Add(4, "k", "v");
+  ASSERT_TRUE(SealPage(page.span(), 4, page.used, 21).ok());
+  EXPECT_EQ(ReadPageHeader(page.span()).index_bucket_bits, 21u);
+  EXPECT_TRUE(VerifyPage(page.span(), 4).ok());
+  EXPECT_EQ(SealPage(page.span(), 4, page.used, 64).code(), StatusCode::kInvalidArgument);
+  // A value no writer of this format produces, under a valid checksum: a newer writer.
+  Poke(page.bytes, kPageIndexBitsOffset, uint32_t{99});
+  Poke(page.bytes, kPageChecksumOffset, ComputePageChecksum(page.span(), page.used));
+  EXPECT_EQ(VerifyPage(page.span(), 4).code(), StatusCode::kNotSupported);
+}
+
 TEST(LogPageTest, UnwrittenPageIsNotFound) {
   std::vector<std::byte> page(kPageSize);
   EXPECT_TRUE(IsUnwrittenPage(page));

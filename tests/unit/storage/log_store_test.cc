@@ -1,12 +1,11 @@
 // LogStore on real files with each IoEngine, with a small geometry so that most records
 // live on disk: in-place updates and appends, tombstones, expiry, chains that mix keys on
-// disk, corrupt records, a model-based randomized run with reopens and index growth, and
-// injected read and write failures.
+// disk, corrupt records, a model-based randomized run with checkpoints (some while
+// operations are in flight), reopens and index growth, and injected read and write
+// failures.
 #include "storage/log_store.h"
 
 #include <gtest/gtest.h>
-
-#include "storage/engine_test_fixture.h"
 
 #include <chrono>
 #include <cstring>
@@ -23,71 +22,11 @@
 #include "io/fault_injecting_engine.h"
 #include "io/temp_dir.h"
 #include "storage/key_hash.h"
+#include "storage/log_store_test_fixture.h"
 #include "storage/record.h"
 
 namespace ferrite {
 namespace {
-
-// 4 KiB pages, 4 pages a segment, 4 frames: a few dozen records reach the disk.
-constexpr LogGeometry kGeometry{12, 14};
-
-class LogStoreTest : public EngineTest {
- protected:
-  LogStoreTest() : EngineTest(64) {}
-
-  Status Open(uint64_t index_buckets = 4, uint32_t memory_pages = 4) {
-    store_.reset();
-    LogStoreOptions options{.log = {.directory = dir_.Path("log"),
-                                    .geometry = kGeometry,
-                                    .memory_pages = memory_pages,
-                                    .mutable_fraction = 0.5,
-                                    .direct_io = true},
-                            .index_buckets = index_buckets,
-                            .clock = [this] { return now_ms_; }};
-    auto store = LogStore::Open(*engine_, std::move(options));
-    if (!store.ok()) return store.status();
-    store_ = std::move(store).value();
-    return Status::Ok();
-  }
-  Status Reopen() {
-    Status flushed = Flush();
-    if (!flushed.ok()) return flushed;
-    return Open();
-  }
-  Status Flush() {
-    return store_->RunSync<Status>([&](auto done) {
-      Status started = store_->FlushAll(done);
-      if (!started.ok()) done(std::move(started));
-    });
-  }
-
-  Result<std::string> Get(std::string_view key) {
-    return store_->RunSync<Result<std::string>>([&](auto done) { store_->Read(key, done); });
-  }
-  Status Put(std::string_view key, std::string_view value,
-             std::optional<int64_t> expiry = std::nullopt) {
-    return store_->RunSync<Status>(
-        [&](auto done) { store_->Upsert(key, value, expiry, done); });
-  }
-  Status Del(std::string_view key) {
-    return store_->RunSync<Status>([&](auto done) { store_->Delete(key, done); });
-  }
-  Status Rmw(std::string_view key, LogStore::UpdateFunction update) {
-    return store_->RunSync<Status>(
-        [&](auto done) { store_->ReadModifyWrite(key, std::move(update), done); });
-  }
-  // Appends records of another key until `count` pages lie below the head.
-  void PushToDisk(uint64_t pages = 6) {
-    LogAddress target = store_->log().tail() + pages * kGeometry.page_size();
-    for (int i = 0; store_->log().head() < target; ++i) {
-      ASSERT_TRUE(Put("filler", std::string(i % 2 == 0 ? 900 : 1000, 'f')).ok());
-    }
-  }
-
-  TempDir dir_;
-  std::unique_ptr<LogStore> store_;
-  int64_t now_ms_ = 1'000'000;
-};
 
 TEST_P(LogStoreTest, ReopenFindsEveryKeyAfterTheIndexGrewManyTimes) {
   // Chains on disk were linked under the fine-grained index the store had grown to; an
@@ -295,8 +234,7 @@ class ModelRun {
  public:
   explicit ModelRun(uint64_t seed) : rng_(seed) {
     for (int i = 0; i < 2000; ++i) {
-      keys_.push_back(i % 3 == 0 ? RandomBytes(rng_, 1 + rng_() % 24)
-                                 : "key:" + std::to_string(i));
+      keys_.push_back(i % 3 == 0 ? RandomBytes(rng_, 1 + rng_() % 24) : "key:" + std::to_string(i));
     }
   }
   const std::string& Key() {
@@ -338,6 +276,8 @@ TEST_P(LogStoreTest, MatchesModelUnderRandomOperations) {
   ASSERT_TRUE(Open(/*index_buckets=*/2).ok());
   auto start = std::chrono::steady_clock::now();
   int reopens = 0;
+  int checkpoints = 0;
+  int reopens_from_checkpoint = 0;
   LogStoreStats totals;
   auto add_stats = [&] {
     const LogStoreStats& stats = store_->stats();
@@ -351,10 +291,24 @@ TEST_P(LogStoreTest, MatchesModelUnderRandomOperations) {
   constexpr int kSteps = 6000;
   for (int step = 0; step < kSteps; ++step) {
     SCOPED_TRACE("step " + std::to_string(step));
-    if (rng() % 1000 == 0) {
+    if (rng() % 700 == 0) {
+      // Reopen after a checkpoint (index snapshot + replay) or after a bare flush (full
+      // replay, or replay above the last checkpoint).
       add_stats();
+      if (rng() % 2 == 0) {
+        ASSERT_TRUE(Checkpoint().ok());
+        ++checkpoints;
+      }
       ASSERT_TRUE(Reopen().ok());
       ++reopens;
+      if (store_->recovery().checkpoint_sequence > 0) ++reopens_from_checkpoint;
+    }
+    // A checkpoint that runs while the batch's operations are in flight.
+    std::optional<Status> checkpointed;
+    if (rng() % 150 == 0) {
+      Status started = store_->Checkpoint([&](Status status) { checkpointed = status; });
+      ASSERT_TRUE(started.ok()) << started.ToString();
+      ++checkpoints;
     }
     // A batch of operations in flight at once, on distinct keys, so each one's expected
     // result follows from the model as it was when the batch began.
@@ -417,6 +371,10 @@ TEST_P(LogStoreTest, MatchesModelUnderRandomOperations) {
       }
     }
     while (completed < issued) store_->Wait();
+    while (store_->checkpoint_running()) store_->Wait();
+    if (checkpointed.has_value()) {
+      ASSERT_TRUE(checkpointed->ok()) << checkpointed->ToString();
+    }
     ASSERT_FALSE(HasFailure());
     ASSERT_EQ(store_->outstanding(), 0u);
   }
@@ -428,17 +386,17 @@ TEST_P(LogStoreTest, MatchesModelUnderRandomOperations) {
     ASSERT_TRUE(read.ok()) << read.status().ToString();
     ASSERT_EQ(*read, value);
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const LogStoreStats& stats = totals;
   std::printf(
-      "[ model ] %d steps, %d reopens, %.2fs; index %llu buckets; disk reads %llu, "
+      "[ model ] %d steps, %d reopens (%d from a checkpoint), %d checkpoints, %.2fs; index %llu "
+      "buckets; disk reads %llu, "
       "pending lookups %llu (%.2f reads each), in place %llu, appends %llu, busy %llu, "
       "restarts %llu\n",
-      kSteps, reopens, seconds, static_cast<unsigned long long>(store_->index().bucket_count()),
+      kSteps, reopens, reopens_from_checkpoint, checkpoints, seconds,
+      static_cast<unsigned long long>(store_->index().bucket_count()),
       static_cast<unsigned long long>(stats.disk_reads),
-      static_cast<unsigned long long>(stats.pending_lookups),
-      stats.disk_reads_per_pending_lookup(),
+      static_cast<unsigned long long>(stats.pending_lookups), stats.disk_reads_per_pending_lookup(),
       static_cast<unsigned long long>(stats.in_place_updates),
       static_cast<unsigned long long>(stats.appends),
       static_cast<unsigned long long>(stats.busy_waits),
@@ -447,6 +405,8 @@ TEST_P(LogStoreTest, MatchesModelUnderRandomOperations) {
   EXPECT_GT(stats.in_place_updates, 0u);
   EXPECT_GT(store_->index().bucket_count(), 2u);
   EXPECT_GT(reopens, 0);
+  EXPECT_GT(reopens_from_checkpoint, 0);
+  EXPECT_GT(checkpoints, 10);
 }
 
 // ---- Injected failures
@@ -460,8 +420,8 @@ TEST_P(LogStoreTest, InjectedReadErrorsFailOnlyThatOperation) {
     model[key] = std::string(100 + i % 50, static_cast<char>('a' + i % 26));
     ASSERT_TRUE(Put(key, model[key]).ok());
   }
-  faults_->AddRule(
-      {.match = {.opcodes = IoOpcodeSet::Reads(), .probability = 0.3}, .action = FaultAction::Error(EIO)});
+  faults_->AddRule({.match = {.opcodes = IoOpcodeSet::Reads(), .probability = 0.3},
+                    .action = FaultAction::Error(EIO)});
   int errors = 0;
   for (const auto& [key, value] : model) {
     auto read = Get(key);
@@ -481,8 +441,8 @@ TEST_P(LogStoreTest, FlushFailureSurfacesAsErrors) {
   InjectFaults();
   ASSERT_TRUE(Open().ok());
   std::unordered_map<std::string, std::string> model;
-  faults_->AddRule({.match = {.opcodes = IoOpcodeSet::Writes(), .first = 3},
-                    .action = FaultAction::Error(EIO)});
+  faults_->AddRule(
+      {.match = {.opcodes = IoOpcodeSet::Writes(), .first = 3}, .action = FaultAction::Error(EIO)});
   Status failure;
   for (int i = 0; i < 400 && failure.ok(); ++i) {
     std::string key = "k" + std::to_string(i);

@@ -4,8 +4,6 @@
 // value it never had, and that nothing older than the recovered state comes back. The
 // cycle repeats on the same directory.
 #include <gtest/gtest.h>
-
-#include "store/db_engine_name.h"
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -15,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <random>
@@ -24,6 +23,7 @@
 
 #include "ferrite/db.h"
 #include "io/temp_dir.h"
+#include "store/db_engine_name.h"
 
 namespace ferrite {
 namespace {
@@ -98,7 +98,10 @@ class DbCrashTest : public ::testing::TestWithParam<DbIoOptions::Engine> {
   // number of writes each successful Checkpoint() covered. Never returns.
   [[noreturn]] void Child(int cycle, int fd, Shared* shared) {
     auto db = Db::Open(dir_.Path("db"), Options());
-    if (!db.ok()) _exit(10);
+    if (!db.ok()) {
+      std::fprintf(stderr, "child: open failed: %s\n", db.status().ToString().c_str());
+      _exit(10);
+    }
     const uint64_t base = static_cast<uint64_t>(cycle) * kWritesPerCycle;
     for (uint64_t i = 0; i < kWritesPerCycle; ++i) {
       shared->started.store(i + 1, std::memory_order_seq_cst);
@@ -129,8 +132,8 @@ TEST_P(DbCrashTest, KillDuringWritesAndCheckpoints) {
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937_64 rng(seed);
 
-  void* mapping = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE,
-                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  void* mapping =
+      mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   ASSERT_NE(mapping, MAP_FAILED);
   Shared* shared = new (mapping) Shared;
 

@@ -4,12 +4,12 @@
 #include "ferrite/db.h"
 
 #include <gtest/gtest.h>
-
-#include "store/db_engine_name.h"
 #include <pthread.h>
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <string>
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "io/temp_dir.h"
+#include "store/db_engine_name.h"
 
 namespace ferrite {
 namespace {
@@ -56,11 +57,11 @@ TEST_P(DbTest, SetGetDelExists) {
   EXPECT_FALSE(*db->Del("k"));
   EXPECT_EQ(db->Get("k").status().code(), StatusCode::kNotFound);
   ASSERT_TRUE(db->Update("n", [](std::optional<std::string_view> old) {
-                return std::to_string(old ? std::stoi(std::string(*old)) + 1 : 1);
-              }).ok());
+                  return std::to_string(old ? std::stoi(std::string(*old)) + 1 : 1);
+                }).ok());
   ASSERT_TRUE(db->Update("n", [](std::optional<std::string_view> old) {
-                return std::to_string(old ? std::stoi(std::string(*old)) + 1 : 1);
-              }).ok());
+                  return std::to_string(old ? std::stoi(std::string(*old)) + 1 : 1);
+                }).ok());
   EXPECT_EQ(*db->Get("n"), "2");
   EXPECT_TRUE(db->Close().ok());
   EXPECT_EQ(db->Get("n").status().code(), StatusCode::kShutdown);
@@ -136,8 +137,32 @@ TEST_P(DbTest, LargerThanBudgetSurvivesCheckpointAndReopen) {
   EXPECT_GT(stats->index_bytes, 0u);
 }
 
+TEST_P(DbTest, DamagedShardFileFailsOpenNamingIt) {
+  const DbOptions options = Options(2);
+  {
+    auto db = Open(options);
+    ASSERT_NE(db, nullptr);
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(db->Set("key" + std::to_string(i), ValueOf(i)).ok());
+  }  // closing checkpoints every shard
+  const std::string manifest = dir_.Path("db") + "/shard-1/CHECKPOINT";
+  ASSERT_TRUE(std::filesystem::exists(manifest));
+  {
+    std::fstream file(manifest, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(25);
+    file.put('#');
+  }
+  auto db = Db::Open(dir_.Path("db"), options);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), StatusCode::kCorruption) << db.status().ToString();
+  EXPECT_NE(db.status().message().find(manifest), std::string_view::npos) << db.status().ToString();
+}
+
 TEST_P(DbTest, CloseMakesWritesDurableWithoutCheckpoint) {
-  { auto db = Open(Options()); ASSERT_NE(db, nullptr); ASSERT_TRUE(db->Set("a", "1").ok()); }
+  {
+    auto db = Open(Options());
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->Set("a", "1").ok());
+  }
   auto db = Open(Options());
   ASSERT_NE(db, nullptr);
   EXPECT_EQ(*db->Get("a"), "1");
@@ -219,9 +244,8 @@ TEST_P(DbTest, ConcurrentBlockingCallers) {
           case 3: {
             auto value = db->Get(key);
             auto it = model.find(key);
-            const bool right = it == model.end()
-                                   ? value.status().code() == StatusCode::kNotFound
-                                   : value.ok() && *value == it->second;
+            const bool right = it == model.end() ? value.status().code() == StatusCode::kNotFound
+                                                 : value.ok() && *value == it->second;
             if (!right) mismatches.fetch_add(1);
             break;
           }
