@@ -46,6 +46,13 @@ struct DbOptions {
   uint64_t page_size = uint64_t{1} << 20;
   // Log files are opened with O_DIRECT (no page cache).
   bool direct_io = true;
+  // The log on disk is cut into segment files of this size (a power of two, at least
+  // page_size); compaction reclaims space a segment at a time.
+  uint64_t segment_size = uint64_t{64} << 20;
+  // Compaction copies the live records of the oldest segments forward once a shard's
+  // log passes this many times its estimated live data; writes wait when the log
+  // outgrows that by two more segments while compaction runs. 0 turns it off.
+  double compaction_trigger = 2.0;
 };
 
 // Counters and sizes summed over the shards; a snapshot, each shard read on its thread.
@@ -66,6 +73,9 @@ struct DbStats {
   // ---- Log maintenance
   uint64_t pages_flushed = 0;
   uint64_t evictions = 0;
+  uint64_t checkpoints = 0;
+  uint64_t compacted_segments = 0;
+  uint64_t compaction_copied = 0;  // live records copied forward by compaction
 };
 
 class Db {

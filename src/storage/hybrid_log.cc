@@ -335,6 +335,18 @@ void HybridLog::MaybeFinishFlushAll() {
   callback(status_);
 }
 
+Status HybridLog::AdvanceBegin(LogAddress address) {
+  if (geometry_.offset_in_page(address) != 0 || address < begin() || address > flushed_until() ||
+      address > head()) {
+    return Status::InvalidArgument("cannot move the log's begin to " + std::to_string(address) +
+                                   " (begin " + std::to_string(begin()) + ", head " +
+                                   std::to_string(head()) + ", flushed until " +
+                                   std::to_string(flushed_until()) + ")");
+  }
+  begin_page_ = geometry_.page_of(address);
+  return Status::Ok();
+}
+
 // ---- Reads below the head
 
 Status HybridLog::ReadAsync(LogAddress address, uint32_t length, std::byte* dest,

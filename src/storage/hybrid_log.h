@@ -151,6 +151,11 @@ class HybridLog {
   // never runs; it never runs inside this call.
   Status FlushAll(Callback callback);
 
+  // Moves begin forward to `address` (compaction copied what was live below it): reads
+  // below it are refused from now on. InvalidArgument unless `address` is a page start
+  // in [begin, flushed_until] and not above the head.
+  Status AdvanceBegin(LogAddress address);
+
   // OK, or the first flush or sync error: the log is failed, Allocate() and FlushAll()
   // return it. Pages in memory stay readable; pages already flushed stay on disk.
   const Status& status() const { return status_; }

@@ -44,6 +44,11 @@ struct LogStore::Operation {
   // the head is still this, else the walk is redone.
   LogAddress start = kInvalidAddress;
   LogAddress next = kInvalidAddress;    // the record the walk looks at next
+  LogAddress source = kInvalidAddress;  // kCopy: the record to copy
+  // The log's begin when the walk began. Compaction copies a segment's live records
+  // to the tail before it moves begin past them, so a walk that started before such a
+  // move and meets the moved-past part may have missed a copy: it starts again.
+  LogAddress begin_at_start = kInvalidAddress;
   bool pending = false;                 // this walk went below the head
   std::unique_ptr<std::byte[]> buffer;  // a disk read's destination
 };
@@ -53,18 +58,21 @@ LogStore::LogStore(IoEngine& engine, LogStoreOptions options, std::unique_ptr<Hy
       log_(std::move(log)),
       index_(options.index_buckets),
       clock_(options.clock ? std::move(options.clock) : std::function<int64_t()>(SystemNowMs)),
-      checkpoint_writer_(engine, log_->options().directory) {
+      checkpoint_writer_(engine, log_->options().directory),
+      compaction_trigger_(options.compaction_trigger) {
   index_.set_chain_reader([this](uint64_t address) { return ReadChainLink(address); });
   NoteIndexSize();
 }
 
 LogStore::~LogStore() {
-  // A checkpoint's completions call back into this object.
-  while (checkpoint_.active && engine_.in_flight() > 0) engine_.Wait(1);
+  // Completions of a checkpoint or of a compaction's page read call back into this
+  // object; a compaction stops at its next page.
+  compaction_stopped_ = true;
+  while ((checkpoint_.active || compaction_.reading) && engine_.in_flight() > 0) engine_.Wait(1);
   while (outstanding_ > 0) {
     // Nothing in flight and nothing queued would leave an operation without a way to
     // complete: a bug, but never a hang.
-    if (engine_.in_flight() == 0 && waiting_.empty()) break;
+    if (engine_.in_flight() == 0 && waiting_.empty() && copies_waiting_.empty()) break;
     Wait();
   }
 }
@@ -140,6 +148,17 @@ void LogStore::ReadModifyWrite(std::string_view key, UpdateFunction update,
   Start(std::move(op));
 }
 
+void LogStore::StartCopy(const RecordView& record, LogAddress source, StatusCallback callback) {
+  auto op = std::make_shared<Operation>();
+  op->kind = Kind::kCopy;
+  op->key = record.key();
+  op->value = record.value();
+  op->expiry = record.expiry();
+  op->source = source;
+  op->status_callback = std::move(callback);
+  Start(std::move(op));
+}
+
 void LogStore::Start(OperationPtr op) {
   op->hash = HashKey(op->key);
   ++outstanding_;
@@ -153,11 +172,13 @@ void LogStore::Start(OperationPtr op) {
 void LogStore::Poll() {
   engine_.Poll();
   RetryWaiting();
+  MaybeCompact();
 }
 
 void LogStore::Wait() {
   if (engine_.in_flight() > 0) engine_.Wait(1);
   RetryWaiting();
+  MaybeCompact();
 }
 
 // ---- Chain walks
@@ -167,13 +188,22 @@ void LogStore::StartLookup(const OperationPtr& op) {
   op->start = index_.Find(op->hash);
   op->next = op->start;
   op->pending = false;
+  op->begin_at_start = log_->begin();
   Walk(op);
+}
+
+bool LogStore::RestartIfCompactedPast(const OperationPtr& op, LogAddress address) {
+  if (address >= log_->begin() || log_->begin() == op->begin_at_start) return false;
+  ++stats_.lookup_restarts;
+  StartLookup(op);
+  return true;
 }
 
 void LogStore::Walk(const OperationPtr& op) {
   for (;;) {
     const LogAddress address = op->next;
     if (address == kInvalidAddress || address < log_->begin()) {
+      if (address != kInvalidAddress && RestartIfCompactedPast(op, address)) return;
       LookupDone(op, nullptr, false);
       return;
     }
@@ -226,6 +256,7 @@ void LogStore::IssueDiskRead(const OperationPtr& op, LogAddress address, uint32_
 
 void LogStore::OnDiskRead(const OperationPtr& op, LogAddress address, uint32_t length,
                           Status status) {
+  if (RestartIfCompactedPast(op, address)) return;
   if (!status.ok()) {
     Finish(op, std::move(status));
     return;
@@ -326,6 +357,15 @@ void LogStore::LookupDone(const OperationPtr& op, const RecordView* record, bool
       Write(op, /*from_queue=*/false);
       return;
     }
+    case Kind::kCopy:
+      // Copied only while it is its key's newest record, alive: anything newer (a
+      // value or a tombstone) or its expiry makes it dead.
+      if (record != nullptr && live && op->next == op->source) {
+        Write(op, /*from_queue=*/false);
+      } else {
+        Finish(op, Status::NotFound("superseded"));
+      }
+      return;
     case Kind::kUpsert:
       break;
   }
@@ -334,9 +374,13 @@ void LogStore::LookupDone(const OperationPtr& op, const RecordView* record, bool
 // ---- Writes
 
 LogStore::WriteOutcome LogStore::Write(const OperationPtr& op, bool from_queue) {
-  if (!from_queue && !waiting_.empty()) {
+  // Compaction's copies have their own queue and never stall: user writes may be
+  // waiting for compaction to make room.
+  const bool copy = op->kind == Kind::kCopy;
+  std::deque<OperationPtr>& queue = copy ? copies_waiting_ : waiting_;
+  if (!from_queue && !queue.empty()) {
     ++stats_.busy_waits;
-    waiting_.push_back(op);
+    queue.push_back(op);
     return WriteOutcome::kBusy;
   }
   const LogAddress head = index_.Find(op->hash);
@@ -374,12 +418,19 @@ LogStore::WriteOutcome LogStore::Write(const OperationPtr& op, bool from_queue) 
       return WriteOutcome::kDone;
     }
   }
+  if (!copy && CompactionBehind()) {
+    if (!from_queue) {
+      ++stats_.compaction_stalls;
+      waiting_.push_back(op);
+    }
+    return WriteOutcome::kBusy;
+  }
   auto address = log_->Allocate(static_cast<uint32_t>(size));
   if (!address.ok()) {
     if (address.status().code() == StatusCode::kBusy) {
       if (!from_queue) {
         ++stats_.busy_waits;
-        waiting_.push_back(op);
+        queue.push_back(op);
       }
       return WriteOutcome::kBusy;
     }
@@ -397,6 +448,8 @@ LogStore::WriteOutcome LogStore::Write(const OperationPtr& op, bool from_queue) 
   index_.Set(index_.FindOrCreate(op->hash), *address);
   NoteIndexSize();
   ++stats_.appends;
+  ++records_seen_;
+  record_bytes_seen_ += size;
   if (tombstone) ++stats_.tombstones;
   Finish(op, Status::Ok());
   return WriteOutcome::kDone;
@@ -407,12 +460,15 @@ void LogStore::RetryWaiting() {
   // empty, go straight through), and this loop picks them up.
   if (retrying_) return;
   retrying_ = true;
-  while (!waiting_.empty()) {
-    OperationPtr op = waiting_.front();
-    waiting_.pop_front();
-    if (Write(op, /*from_queue=*/true) == WriteOutcome::kBusy) {
-      waiting_.push_front(std::move(op));
-      break;
+  // Copies first: the writes behind may be stalled until compaction makes room.
+  for (std::deque<OperationPtr>* queue : {&copies_waiting_, &waiting_}) {
+    while (!queue->empty()) {
+      OperationPtr op = queue->front();
+      queue->pop_front();
+      if (Write(op, /*from_queue=*/true) == WriteOutcome::kBusy) {
+        queue->push_front(std::move(op));
+        break;
+      }
     }
   }
   retrying_ = false;

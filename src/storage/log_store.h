@@ -42,6 +42,10 @@ struct LogStoreOptions {
   uint64_t index_buckets = 1024;
   // Unix milliseconds; records with expiry <= now() read as missing. Null: system clock.
   std::function<int64_t()> clock;
+  // Compaction (log_store_compaction.cc) starts when the log below the head passes this
+  // many times the estimated live bytes (index entries times the mean record size). 0
+  // turns automatic compaction off; CompactOldestSegment() still works.
+  double compaction_trigger = 2.0;
 };
 
 struct LogStoreStats {
@@ -59,6 +63,15 @@ struct LogStoreStats {
   uint64_t lookup_restarts = 0;  // writes whose chain changed while their read was pending
   uint64_t expired = 0;          // lookups that found an expired record
   uint64_t checkpoints = 0;      // completed
+  // Compaction: segments whose live records were copied to the tail, and what became of
+  // the records read from them.
+  uint64_t compacted_segments = 0;
+  uint64_t compaction_copied = 0;   // live: copied to the tail
+  uint64_t compaction_dropped = 0;  // superseded, deleted or expired
+  uint64_t compaction_bytes_copied = 0;
+  uint64_t compaction_errors = 0;
+  // Writes held back because the log outgrew the trigger's bound while a pass ran.
+  uint64_t compaction_stalls = 0;
 
   double disk_reads_per_pending_lookup() const {
     return pending_lookups == 0 ? 0.0 : static_cast<double>(disk_reads) / pending_lookups;
@@ -135,6 +148,17 @@ class LogStore {
   uint64_t checkpoint_sequence() const { return checkpoint_sequence_; }
   const LogStoreRecovery& recovery() const { return recovery_; }
 
+  // Starts a compaction pass at the oldest segment: its live records are copied to the
+  // tail and begin moves past it; the pass goes on with the next segment while the
+  // trigger still holds, then a checkpoint records the new begin and the segment files
+  // below it are deleted. False (nothing started) while a pass runs, or when no whole
+  // segment lies below both the head and the flushed part of the log. Poll() and
+  // Wait() start a pass on their own when compaction_trigger is reached.
+  bool CompactOldestSegment();
+  bool compaction_running() const { return compaction_.active; }
+  // No compaction starts after this (a running one finishes): for shutdown.
+  void StopCompaction() { compaction_stopped_ = true; }
+
   // Runs completed engine callbacks without blocking, then retries queued writes.
   void Poll();
   // Blocks for at least one engine completion (none when nothing is in flight), then
@@ -158,11 +182,24 @@ class LogStore {
   size_t outstanding() const { return outstanding_; }
 
  private:
-  enum class Kind : uint8_t { kRead, kUpsert, kDelete, kRmw };
+  // kCopy: compaction's copy of a record to the tail, made only when the record is
+  // still its key's newest.
+  enum class Kind : uint8_t { kRead, kUpsert, kDelete, kRmw, kCopy };
   struct Operation;
   using OperationPtr = std::shared_ptr<Operation>;
   enum class WriteOutcome : uint8_t { kDone, kBusy, kRestarted };
 
+  struct CompactionState {
+    bool active = false;
+    uint64_t next_page = 0;  // the next page of the segment to read
+    uint64_t end_page = 0;   // the first page past the segment
+    bool reading = false;    // a page read is in flight
+    bool issuing = false;    // copies of the page being started
+    size_t copies_in_flight = 0;
+    uint64_t bytes_copied = 0;  // by this pass
+    Status error;               // a copy or read failed: begin must not move
+    AlignedBuffer page;
+  };
   struct CheckpointState {
     bool active = false;
     CheckpointManifest manifest;
@@ -183,6 +220,28 @@ class LogStore {
   // Takes the callbacks only when it started (OK).
   Status StartCheckpoint(std::vector<StatusCallback>& callbacks);
   void OnCheckpointFlushed(Status status);
+  // Compaction steps (log_store_compaction.cc).
+  // One record per index entry (shared copies counted once) of the mean record size
+  // seen; 0 until enough records were seen to know the mean.
+  double LiveBytesEstimate() const;
+  bool CompactionWanted() const;
+  // A pass runs and the log has outgrown trigger x live by more than two segments:
+  // appends wait (the store's stated bound on its log; ADR 0010).
+  bool CompactionBehind() const;
+  // The segment holding begin, when it lies wholly below the head and flushed.
+  std::optional<uint64_t> OldestSegmentOnDisk() const;
+  void MaybeCompact();
+  void StartSegment(uint64_t segment);
+  void SegmentDone();
+  void OnCompactionPage(Status status);
+  void CopyIfLatest(const RecordView& record, LogAddress address);
+  // Called whenever a step completes: reads the next page once the copies of the last
+  // one are done, or finishes the pass.
+  void AdvanceCompaction();
+  void FinishCompaction();
+  // Ends the pass without moving begin; automatic compaction stays off afterwards (a
+  // damaged page would fail every retry the same way).
+  void AbortCompaction();
   void FinishCheckpoint(Status status);
   std::optional<HashIndex::ChainLink> ReadChainLink(uint64_t address);
   // The bytes from `address` to the end of its page or the tail. REQUIRES: InMemory.
@@ -190,11 +249,17 @@ class LogStore {
   int64_t Now() const { return clock_(); }
 
   void Start(OperationPtr op);
+  // Compaction's copy of the record at `source` to the tail: OK when copied, NotFound
+  // when it was no longer its key's newest live record.
+  void StartCopy(const RecordView& record, LogAddress source, StatusCallback callback);
   // Starts (or restarts) the chain walk from the index entry.
   void StartLookup(const OperationPtr& op);
   // Walks from op->next while records are in memory; issues a disk read and returns
   // when one is below the head.
   void Walk(const OperationPtr& op);
+  // Restarts the lookup when `address` lies below a begin that moved since the walk
+  // began (see Operation::begin_at_start); returns whether it did.
+  bool RestartIfCompactedPast(const OperationPtr& op, LogAddress address);
   void OnDiskRead(const OperationPtr& op, LogAddress address, uint32_t length, Status status);
   void IssueDiskRead(const OperationPtr& op, LogAddress address, uint32_t length);
   // The walk ended: `record` is the key's newest record, or null when there is none.
@@ -212,12 +277,24 @@ class LogStore {
   // Writes waiting for the tail, in call order. Invariant: while it is not empty, every
   // new write joins it, so no write overtakes an earlier one.
   std::deque<OperationPtr> waiting_;
+  // Compaction's copies waiting for the tail (Allocate answered Busy), in call order.
+  std::deque<OperationPtr> copies_waiting_;
   bool retrying_ = false;
   size_t outstanding_ = 0;
   LogStoreStats stats_;
   LogStoreRecovery recovery_;
   CheckpointWriter checkpoint_writer_;
   CheckpointState checkpoint_;
+  CompactionState compaction_;
+  bool compaction_stopped_ = false;
+  double compaction_trigger_ = 2.0;
+  // After a pass that reclaimed little (the segment was mostly live), the next waits
+  // until the tail passes this: otherwise a low live estimate would copy live data
+  // round and round.
+  LogAddress compaction_backoff_until_ = 0;
+  // For the live-bytes estimate: records appended or replayed, and their bytes.
+  uint64_t records_seen_ = 0;
+  uint64_t record_bytes_seen_ = 0;
   std::vector<StatusCallback> next_checkpoint_;  // callers waiting for the next one
   uint64_t checkpoint_sequence_ = 0;
 };

@@ -57,9 +57,12 @@ void LogStore::FinishCheckpoint(Status status) {
     checkpoint_sequence_ = checkpoint_.manifest.sequence;
     ++stats_.checkpoints;
     RemoveStaleSnapshots();
-    // Segments below begin are no longer named by the current checkpoint. One with a
-    // read still in flight (Busy) goes with a later checkpoint.
-    (void)log_->store().DeleteSegmentsBelow(log_->begin());
+    // Segments below the begin this checkpoint recorded are needed by no current or
+    // future recovery. Not below the live begin: compaction may have moved it since
+    // the checkpoint began, and until a manifest records that, a crash reopens at the
+    // recorded one. A segment with a read still in flight (Busy) goes with a later
+    // checkpoint.
+    (void)log_->store().DeleteSegmentsBelow(checkpoint_.manifest.log_begin);
   }
   std::vector<StatusCallback> callbacks = std::move(checkpoint_.callbacks);
   checkpoint_ = CheckpointState{};

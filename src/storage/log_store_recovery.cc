@@ -144,6 +144,8 @@ Status LogStore::ReplayFrom(LogAddress from) {
       if (it.address() < from) continue;
       index_.Set(index_.FindOrCreate(HashKey(it.record().key())), it.address());
       ++recovery_.records_replayed;
+      ++records_seen_;
+      record_bytes_seen_ += it.record().size();
     }
     if (!it.status().ok()) return it.status();
   }

@@ -28,9 +28,12 @@ uint32_t ShardOfHash(uint64_t hash, uint32_t shards) {
 
 IoEngineKind EngineKindOf(DbIoOptions::Engine engine) {
   switch (engine) {
-    case DbIoOptions::Engine::kUring: return IoEngineKind::kUring;
-    case DbIoOptions::Engine::kThreads: return IoEngineKind::kThreads;
-    case DbIoOptions::Engine::kAuto: break;
+    case DbIoOptions::Engine::kUring:
+      return IoEngineKind::kUring;
+    case DbIoOptions::Engine::kThreads:
+      return IoEngineKind::kThreads;
+    case DbIoOptions::Engine::kAuto:
+      break;
   }
   return IoEngineKind::kAuto;
 }
@@ -66,8 +69,8 @@ struct Db::Impl {
   std::vector<std::unique_ptr<Shard>> shards;
   IoEngineKind engine_kind = IoEngineKind::kThreads;
   std::mutex close_mutex;
-  bool closed = false;    // guarded by close_mutex
-  Status close_status;    // guarded by close_mutex
+  bool closed = false;  // guarded by close_mutex
+  Status close_status;  // guarded by close_mutex
 
   Shard& ShardFor(std::string_view key) {
     return *shards[ShardOfHash(HashKey(key), static_cast<uint32_t>(shards.size()))];
@@ -76,17 +79,16 @@ struct Db::Impl {
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, DbOptions options) {
   if (options.shards == 0) return Status::InvalidArgument("shards must be at least 1");
-  auto geometry = LogGeometry::FromSizes(
-      options.page_size, std::max<uint64_t>(options.page_size, LogGeometry{}.segment_size()));
+  auto geometry = LogGeometry::FromSizes(options.page_size, options.segment_size);
   if (!geometry.ok()) return geometry.status();
   const uint64_t shard_budget = options.memory_budget / options.shards;
   const uint64_t pages = shard_budget / options.page_size;
   if (pages < 4) {
-    return Status::InvalidArgument(
-        "memory_budget of " + std::to_string(options.memory_budget) + " bytes holds " +
-        std::to_string(pages) + " pages of " + std::to_string(options.page_size) +
-        " bytes per shard; each of the " + std::to_string(options.shards) +
-        " shards needs at least 4");
+    return Status::InvalidArgument("memory_budget of " + std::to_string(options.memory_budget) +
+                                   " bytes holds " + std::to_string(pages) + " pages of " +
+                                   std::to_string(options.page_size) +
+                                   " bytes per shard; each of the " +
+                                   std::to_string(options.shards) + " shards needs at least 4");
   }
   if (pages > UINT32_MAX) return Status::InvalidArgument("memory_budget is too large");
 
@@ -100,8 +102,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, DbOptions options) 
   auto choice = ChooseIoEngine(io);
   if (!choice.ok()) return choice.status();
   if (!choice->fallback_reason.empty()) {
-    spdlog::warn("io_uring unavailable, using the thread-pool engine: {}",
-                 choice->fallback_reason);
+    spdlog::warn("io_uring unavailable, using the thread-pool engine: {}", choice->fallback_reason);
   }
 
   auto impl = std::make_unique<Impl>();
@@ -112,13 +113,13 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, DbOptions options) 
     std::error_code error;
     std::filesystem::create_directories(shard_dir, error);
     if (error) return Status::FromErrno(error.value(), "create " + shard_dir.string());
-    ShardOptions shard_options{
-        .engine = choice->kind,
-        .io = io,
-        .store = {.log = {.directory = shard_dir.string(),
-                          .geometry = *geometry,
-                          .memory_pages = static_cast<uint32_t>(pages),
-                          .direct_io = options.direct_io}}};
+    ShardOptions shard_options{.engine = choice->kind,
+                               .io = io,
+                               .store = {.log = {.directory = shard_dir.string(),
+                                                 .geometry = *geometry,
+                                                 .memory_pages = static_cast<uint32_t>(pages),
+                                                 .direct_io = options.direct_io},
+                                         .compaction_trigger = options.compaction_trigger}};
     auto shard = Shard::Open(i, std::move(shard_options));
     // Shards opened so far close (and join) as `impl` goes.
     if (!shard.ok()) return shard.status();
@@ -201,9 +202,8 @@ Status Db::Update(std::string_view key, UpdateFunction update) {
 
 void Db::GetAsync(std::string_view key, ReadCallback callback) {
   auto shared = std::make_shared<ReadCallback>(std::move(callback));
-  Status posted = impl_->ShardFor(key).Post([key = std::string(key), shared](LogStore& store) {
-    store.Read(key, std::move(*shared));
-  });
+  Status posted = impl_->ShardFor(key).Post(
+      [key = std::string(key), shared](LogStore& store) { store.Read(key, std::move(*shared)); });
   if (!posted.ok()) (*shared)(std::move(posted));
 }
 
@@ -266,6 +266,9 @@ Result<DbStats> Db::Stats() {
       one.disk_reads = ops.disk_reads;
       one.pages_flushed = log.stats().pages_flushed;
       one.evictions = log.stats().evictions;
+      one.checkpoints = ops.checkpoints;
+      one.compacted_segments = ops.compacted_segments;
+      one.compaction_copied = ops.compaction_copied;
       done(one);
     });
     if (!stats.ok()) return stats.status();
@@ -281,6 +284,9 @@ Result<DbStats> Db::Stats() {
     total.disk_reads += stats->disk_reads;
     total.pages_flushed += stats->pages_flushed;
     total.evictions += stats->evictions;
+    total.checkpoints += stats->checkpoints;
+    total.compacted_segments += stats->compacted_segments;
+    total.compaction_copied += stats->compaction_copied;
   }
   return total;
 }

@@ -120,7 +120,9 @@ void Shard::Run(ShardOptions options, std::promise<Status> opened) {
       std::lock_guard lock(mutex_);
       closing = closing_ && tasks_.empty();
     }
-    if (closing && store_->outstanding() == 0 && !store_->checkpoint_running()) {
+    if (closing) store_->StopCompaction();
+    if (closing && store_->outstanding() == 0 && !store_->checkpoint_running() &&
+        !store_->compaction_running()) {
       break;
     }
     WaitForWork();

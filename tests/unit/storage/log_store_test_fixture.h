@@ -23,7 +23,8 @@ class LogStoreTest : public EngineTest {
  protected:
   LogStoreTest() : EngineTest(64) {}
 
-  Status Open(uint64_t index_buckets = 4, uint32_t memory_pages = 4) {
+  Status Open(uint64_t index_buckets = 4, uint32_t memory_pages = 4,
+              double compaction_trigger = 2.0) {
     store_.reset();
     LogStoreOptions options{.log = {.directory = dir_.Path("log"),
                                     .geometry = kGeometry,
@@ -31,7 +32,8 @@ class LogStoreTest : public EngineTest {
                                     .mutable_fraction = 0.5,
                                     .direct_io = true},
                             .index_buckets = index_buckets,
-                            .clock = [this] { return now_ms_; }};
+                            .clock = [this] { return now_ms_; },
+                            .compaction_trigger = compaction_trigger};
     auto store = LogStore::Open(*engine_, std::move(options));
     if (!store.ok()) return store.status();
     store_ = std::move(store).value();
@@ -42,7 +44,9 @@ class LogStoreTest : public EngineTest {
     if (!flushed.ok()) return flushed;
     return Open();
   }
+  // FlushAll, once a compaction pass and its checkpoint (which flush too) are done.
   Status Flush() {
+    while (store_->compaction_running() || store_->checkpoint_running()) store_->Wait();
     return store_->RunSync<Status>([&](auto done) {
       Status started = store_->FlushAll(done);
       if (!started.ok()) done(std::move(started));

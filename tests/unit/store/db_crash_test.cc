@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <random>
 #include <string>
@@ -90,30 +91,37 @@ class DbCrashTest : public ::testing::TestWithParam<DbIoOptions::Engine> {
     options.io.registered_buffers = 8;
     options.memory_budget = uint64_t{1} << 20;  // 8 pages of 64 KiB per shard
     options.page_size = 64 * 1024;
+    // Small segments: compaction runs (and is killed) many times per cycle.
+    options.segment_size = 256 * 1024;
     options.shards = 2;
     return options;
+  }
+
+  [[noreturn]] static void Fail(int code, const char* what, const Status& status) {
+    std::fprintf(stderr, "child: %s failed: %s\n", what, status.ToString().c_str());
+    _exit(code);
   }
 
   // The child: writes cycle `cycle`'s operations until killed, reporting on `fd` the
   // number of writes each successful Checkpoint() covered. Never returns.
   [[noreturn]] void Child(int cycle, int fd, Shared* shared) {
     auto db = Db::Open(dir_.Path("db"), Options());
-    if (!db.ok()) {
-      std::fprintf(stderr, "child: open failed: %s\n", db.status().ToString().c_str());
-      _exit(10);
-    }
+    if (!db.ok()) Fail(10, "open", db.status());
     const uint64_t base = static_cast<uint64_t>(cycle) * kWritesPerCycle;
     for (uint64_t i = 0; i < kWritesPerCycle; ++i) {
       shared->started.store(i + 1, std::memory_order_seq_cst);
       const uint64_t w = base + i;
       const Op op = OpOf(w);
       if (op.del) {
-        if (!(*db)->Del(KeyName(op.key)).ok()) _exit(11);
+        auto deleted = (*db)->Del(KeyName(op.key));
+        if (!deleted.ok()) Fail(11, "del", deleted.status());
       } else {
-        if (!(*db)->Set(KeyName(op.key), ValueOf(w)).ok()) _exit(12);
+        Status set = (*db)->Set(KeyName(op.key), ValueOf(w));
+        if (!set.ok()) Fail(12, "set", set);
       }
       if ((i + 1) % kCheckpointEvery == 0) {
-        if (!(*db)->Checkpoint().ok()) _exit(13);
+        Status checkpointed = (*db)->Checkpoint();
+        if (!checkpointed.ok()) Fail(13, "checkpoint", checkpointed);
         const uint64_t covered = i + 1;
         if (write(fd, &covered, sizeof covered) != sizeof covered) _exit(14);
       }
@@ -241,6 +249,13 @@ TEST_P(DbCrashTest, KillDuringWritesAndCheckpoints) {
                    std::to_string(acked) + "/" + std::to_string(started));
   }
   EXPECT_GT(total_acked, 0u);
+  // Compaction ran (and was killed in the middle) along the way: the first segment
+  // files are gone.
+  for (int shard = 0; shard < 2; ++shard) {
+    EXPECT_FALSE(
+        std::filesystem::exists(dir_.Path("db") + "/shard-" + std::to_string(shard) + "/log.0"))
+        << "shard " << shard << " never compacted";
+  }
   munmap(mapping, sizeof(Shared));
 }
 
