@@ -32,7 +32,7 @@ namespace ferrite {
 
 inline constexpr size_t kPageHeaderSize = 64;
 inline constexpr uint64_t kLogPageMagic = 0x4750'474F'4C54'5246ull;  // "FRTLOGPG" on disk
-inline constexpr uint32_t kLogPageFormatVersion = 1;
+inline constexpr uint32_t kLogPageFormatVersion = 2;                 // 2: 12-byte record headers
 
 inline constexpr size_t kPageMagicOffset = 0;
 inline constexpr size_t kPageVersionOffset = 8;

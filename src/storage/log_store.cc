@@ -262,20 +262,14 @@ void LogStore::OnDiskRead(const OperationPtr& op, LogAddress address, uint32_t l
     return;
   }
   std::span<const std::byte> bytes(op->buffer.get(), length);
-  if (length < kRecordFixedSize) {
-    Finish(op, Status::Corruption(AddressText(address) + ": short read"));
+  auto extent = ParseRecordExtent(bytes);
+  if (!extent.ok()) {
+    Finish(op, Status::Corruption(AddressText(address) + ": " +
+                                  std::string(extent.status().message())));
     return;
   }
-  uint64_t words[2];
-  std::memcpy(words, bytes.data(), sizeof(words));
-  const RecordHeader header(words[0]);
-  const RecordLengths lengths(words[1]);
-  if (!header.reserved_bits_clear()) {
-    Finish(op, Status::Corruption(AddressText(address) + ": reserved header bits set"));
-    return;
-  }
-  const uint64_t size =
-      RecordSize(lengths.key_length(), lengths.value_length(), header.has_expiry());
+  const RecordHeader header = extent->header;
+  const uint64_t size = extent->size;
   LogAddress previous;
   if (size > length) {
     const LogGeometry& geometry = log_->geometry();
@@ -284,7 +278,7 @@ void LogStore::OnDiskRead(const OperationPtr& op, LogAddress address, uint32_t l
       Finish(op, Status::Corruption(AddressText(address) + " runs past its page"));
       return;
     }
-    if (!header.invalid() && lengths.key_length() == op->key.size()) {
+    if (!header.invalid() && extent->key_length == op->key.size()) {
       // A candidate: read it whole.
       IssueDiskRead(op, address, static_cast<uint32_t>(size));
       return;

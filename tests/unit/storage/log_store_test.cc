@@ -200,24 +200,24 @@ TEST_P(LogStoreTest, CorruptRecordOnDiskIsCorruption) {
   PushToDisk();
   ASSERT_TRUE(Flush().ok());
   ASSERT_LT(address, store_->log().head());
-  {
-    std::fstream file(store_->log().store().SegmentPath(kGeometry.segment_of(address)),
-                      std::ios::in | std::ios::out | std::ios::binary);
+  const std::string path = store_->log().store().SegmentPath(kGeometry.segment_of(address));
+  const auto offset = static_cast<std::streamoff>(kGeometry.offset_in_segment(address));
+  auto xor_byte = [&](std::streamoff at, char mask) {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
     ASSERT_TRUE(file.is_open());
-    file.seekp(static_cast<std::streamoff>(kGeometry.offset_in_segment(address) + 7));
-    file.put(static_cast<char>(0xFF));  // reserved header bits
-  }
+    file.seekg(offset + at);
+    char byte = 0;
+    file.read(&byte, 1);
+    file.seekp(offset + at);
+    file.put(static_cast<char>(byte ^ mask));
+  };
+  // Header byte 6 holds the value kind in bits 3-4: kind 3 is not defined.
+  xor_byte(6, 0x18);
   auto read = Get("victim");
   EXPECT_EQ(read.status().code(), StatusCode::kCorruption) << read.status().ToString();
-  // A value length past the page: still Corruption, never garbage.
-  {
-    std::fstream file(store_->log().store().SegmentPath(kGeometry.segment_of(address)),
-                      std::ios::in | std::ios::out | std::ios::binary);
-    file.seekp(static_cast<std::streamoff>(kGeometry.offset_in_segment(address) + 7));
-    file.put(0);
-    file.seekp(static_cast<std::streamoff>(kGeometry.offset_in_segment(address) + 14));
-    file.put(static_cast<char>(0x7F));
-  }
+  // A value length (bytes 8-11) past the page: still Corruption, never garbage.
+  xor_byte(6, 0x18);
+  xor_byte(11, 0x7F);
   read = Get("victim");
   EXPECT_EQ(read.status().code(), StatusCode::kCorruption) << read.status().ToString();
 }
