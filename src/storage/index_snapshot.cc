@@ -36,8 +36,10 @@ std::vector<std::byte> EncodeIndexSnapshot(const HashIndex& index) {
   Store<uint64_t>(bytes, kTableOffset, table.size());
   Store<uint64_t>(bytes, kOverflowOffset, overflow.size());
   std::byte* out = bytes.data() + kIndexSnapshotHeaderSize;
+  // An empty pool has no storage at all (data() may be null, which memcpy must not get).
   std::memcpy(out, table.data(), table.size_bytes());
-  std::memcpy(out + table.size_bytes(), overflow.data(), overflow.size_bytes());
+  if (!overflow.empty())
+    std::memcpy(out + table.size_bytes(), overflow.data(), overflow.size_bytes());
   const size_t checked = bytes.size() - kIndexSnapshotTrailerSize;
   Store<uint64_t>(bytes, checked, XXH3_64bits(bytes.data(), checked));
   return bytes;
@@ -75,9 +77,11 @@ Result<HashIndex> DecodeIndexSnapshot(std::span<const std::byte> bytes, const st
   std::vector<HashBucket> table(table_buckets);
   std::vector<HashBucket> overflow(overflow_buckets);
   const std::byte* in = bytes.data() + kIndexSnapshotHeaderSize;
-  std::memcpy(table.data(), in, table_buckets * sizeof(HashBucket));
-  std::memcpy(overflow.data(), in + table_buckets * sizeof(HashBucket),
-              overflow_buckets * sizeof(HashBucket));
+  if (table_buckets > 0) std::memcpy(table.data(), in, table_buckets * sizeof(HashBucket));
+  if (overflow_buckets > 0) {
+    std::memcpy(overflow.data(), in + table_buckets * sizeof(HashBucket),
+                overflow_buckets * sizeof(HashBucket));
+  }
   auto index = HashIndex::FromTables(std::move(table), std::move(overflow));
   if (!index.ok()) return Status::Corruption(where + ": " + std::string(index.status().message()));
   return index;
