@@ -1,10 +1,11 @@
-// The HybridLog's allocator, region maintenance (seal, flush, evict), FlushAll and the
-// page scan that reopens a log.
+// The HybridLog's allocator, region maintenance (seal, flush, evict), the memory limit,
+// FlushAll and the page scan that reopens a log.
 #include "storage/hybrid_log.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -14,6 +15,18 @@
 #include "storage/record.h"
 
 namespace ferrite {
+
+namespace {
+
+// The ring of frame slots a fresh log starts with; it doubles as pages open.
+constexpr size_t kInitialFrames = 4;
+
+}  // namespace
+
+uint32_t HybridLog::MutablePagesFor(uint32_t memory_pages) const {
+  auto wanted = static_cast<uint32_t>(std::floor(memory_pages * options_.mutable_fraction));
+  return std::clamp<uint32_t>(wanted, 1, memory_pages - 1);
+}
 
 Result<std::unique_ptr<HybridLog>> HybridLog::Open(IoEngine& engine, HybridLogOptions options) {
   if (Status valid = options.geometry.Validate(); !valid.ok()) return valid;
@@ -39,11 +52,10 @@ HybridLog::HybridLog(IoEngine& engine, HybridLogOptions options,
       options_(std::move(options)),
       geometry_(options_.geometry),
       store_(std::move(store)) {
-  uint32_t pages = options_.memory_pages;
-  auto wanted = static_cast<uint32_t>(std::floor(pages * options_.mutable_fraction));
-  mutable_pages_ = std::clamp<uint32_t>(wanted, 1, pages - 1);
-  frames_.resize(pages);
-  for (Frame& frame : frames_) frame.buffer = AlignedBuffer(geometry_.page_size());
+  memory_pages_ = options_.memory_pages;
+  mutable_pages_ = MutablePagesFor(memory_pages_);
+  // Recover() opens the first page; later pages get their buffers as they open.
+  ResizeFrames(kInitialFrames);
 }
 
 HybridLog::~HybridLog() {
@@ -163,6 +175,7 @@ Status HybridLog::Recover() {
   begin_page_ = first_page;
   head_page_ = flushed_page_ = next_flush_page_ = read_only_page_ = tail_page_ = open_page;
   tail_ = geometry_.page_start(open_page) + kPageHeaderSize;
+  OpenTailFrame();
   if (recovery_.pages_found > 0) {
     spdlog::info("log {}: {} pages verified, log [{}, {}){}", store_->directory(),
                  recovery_.pages_found, begin(), tail_,
@@ -189,31 +202,30 @@ Result<LogAddress> HybridLog::Allocate(uint32_t record_size) {
     return address;
   }
 
-  // Open the next page in the frame of the page memory_pages back, once that one is on
-  // disk. Its flush started when read_only passed it, at least one page ago.
+  // Open the next page, evicting the oldest pages first when the limit has no room for
+  // it, once they are on disk. Their flushes started when read_only passed them: the
+  // mutable region is below the limit, so at least one page ago.
   const uint64_t next = tail_page_ + 1;
   if (next > geometry_.max_page()) {
     return Status::ResourceExhausted("log address space exhausted");
   }
-  const uint32_t frames = options_.memory_pages;
-  if (next >= head_page_ + frames) {
-    const uint64_t evicted = next - frames;
-    if (flushed_page_ <= evicted) {
+  if (next + 1 - head_page_ > memory_pages_) {
+    // Evict [head_page_, keep_from): all of it must be flushed.
+    const uint64_t keep_from = next + 1 - memory_pages_;
+    if (flushed_page_ < keep_from) {
       ++stats_.allocate_busy;
-      return Status::Busy("page " + std::to_string(evicted) + " is still being flushed");
+      return Status::Busy("page " + std::to_string(flushed_page_) + " is still being flushed");
     }
-    // REQUIRES (held): evicted == head_page_, flushed_page_ > evicted.
-    head_page_ = evicted + 1;
-    ++stats_.evictions;
+    // keep_from <= tail_page_ (the limit is at least 4): the tail page stays.
+    while (head_page_ < keep_from) EvictHead();
   }
 
-  if (tail_page_open) frames_[FrameOf(tail_page_)].used = TailOffset();
-  Frame& frame = frames_[FrameOf(next)];
-  std::memset(frame.buffer.data(), 0, page_size);
-  frame.used = 0;
-  frame.flushed = false;
+  if (tail_page_open) FrameOf(tail_page_).used = TailOffset();
+  // At most one more page than the ring held: doubling it is enough.
+  if (next + 1 - head_page_ > frames_.size()) ResizeFrames(frames_.size() * 2);
   tail_page_ = next;
   tail_ = geometry_.page_start(next) + kPageHeaderSize;
+  OpenTailFrame();
 
   if (next + 1 > read_only_page_ + mutable_pages_) ShiftReadOnly(next + 1 - mutable_pages_);
 
@@ -222,10 +234,78 @@ Result<LogAddress> HybridLog::Allocate(uint32_t record_size) {
   return address;
 }
 
+// ---- Frames and the memory limit
+
+void HybridLog::ResizeFrames(size_t capacity) {
+  std::vector<Frame> frames(capacity);
+  const uint64_t mask = capacity - 1;
+  if (!frames_.empty()) {
+    for (uint64_t page = head_page_; page <= tail_page_; ++page) {
+      frames[page & mask] = std::move(FrameOf(page));
+    }
+  }
+  frames_ = std::move(frames);
+  frame_mask_ = mask;
+}
+
+void HybridLog::OpenTailFrame() {
+  Frame& frame = FrameOf(tail_page_);
+  if (!free_buffers_.empty()) {
+    frame.buffer = std::move(free_buffers_.back());
+    free_buffers_.pop_back();
+  } else {
+    frame.buffer = AlignedBuffer(geometry_.page_size());
+  }
+  std::memset(frame.buffer.data(), 0, geometry_.page_size());
+  frame.used = 0;
+  frame.flushed = false;
+}
+
+void HybridLog::EvictHead() {
+  AlignedBuffer buffer = std::move(FrameOf(head_page_).buffer);
+  ++head_page_;
+  ++stats_.evictions;
+  // Kept only while the buffers stay within the limit; otherwise freed here.
+  if (pages_in_memory() + free_buffers_.size() < memory_pages_) {
+    free_buffers_.push_back(std::move(buffer));
+  }
+}
+
+void HybridLog::EvictOverLimit() {
+  while (pages_in_memory() > memory_pages_ && head_page_ < flushed_page_) EvictHead();
+  // A ring grown under a larger limit goes back to the size this one needs. Allocate()
+  // grows it by doubling up to that size at most, so the two never take turns.
+  const size_t wanted = std::bit_ceil(size_t{memory_pages_});
+  if (frames_.size() > wanted && pages_in_memory() <= wanted) ResizeFrames(wanted);
+}
+
+Status HybridLog::SetMemoryPages(uint32_t pages) {
+  if (pages < 4) {
+    return Status::InvalidArgument("memory pages " + std::to_string(pages) + " is below 4");
+  }
+  memory_pages_ = pages;
+  mutable_pages_ = MutablePagesFor(pages);
+  // Spare buffers beyond the new limit go now.
+  while (!free_buffers_.empty() && pages_in_memory() + free_buffers_.size() > memory_pages_) {
+    free_buffers_.pop_back();
+  }
+  // Seal pages until the mutable ones fit the new share. That also puts every page over
+  // the limit below read_only (mutable_pages_ < memory_pages_), so each has its flush in
+  // flight, or done, and is evicted when it completes.
+  if (tail_page_ + 1 > read_only_page_ + mutable_pages_) {
+    ShiftReadOnly(tail_page_ + 1 - mutable_pages_);
+  }
+  EvictOverLimit();
+  // Raising the limit changes nothing yet: new pages get new buffers until they reach it.
+  return Status::Ok();
+}
+
+// ---- Sealing and flushing
+
 void HybridLog::ShiftReadOnly(uint64_t page) {
   for (; read_only_page_ < page; ++read_only_page_) {
     // A page below read_only never changes again, so its frame can be written as is.
-    Frame& frame = frames_[FrameOf(read_only_page_)];
+    Frame& frame = FrameOf(read_only_page_);
     Status sealed = SealPage(frame.buffer.span(), read_only_page_, frame.used, index_bucket_bits_);
     if (!sealed.ok()) {  // used length out of range: a bug, not an I/O failure
       Fail(sealed);
@@ -239,7 +319,7 @@ void HybridLog::IssueFlushes() {
   while (status_.ok() && next_flush_page_ < read_only_page_) {
     const uint64_t page = next_flush_page_;
     Status started =
-        store_->WritePage(page, frames_[FrameOf(page)].buffer.data(), [this, page](Status status) {
+        store_->WritePage(page, FrameOf(page).buffer.data(), [this, page](Status status) {
           --writes_in_flight_;
           OnPageFlushed(page, std::move(status));
         });
@@ -259,11 +339,13 @@ void HybridLog::OnPageFlushed(uint64_t page_number, Status status) {
   } else {
     ++stats_.pages_flushed;
     stats_.bytes_flushed += geometry_.page_size();
-    frames_[FrameOf(page_number)].flushed = true;
+    FrameOf(page_number).flushed = true;
     // Completions may come out of order: flushed_until moves over a prefix only.
-    while (flushed_page_ < next_flush_page_ && frames_[FrameOf(flushed_page_)].flushed) {
+    while (flushed_page_ < next_flush_page_ && FrameOf(flushed_page_).flushed) {
       ++flushed_page_;
     }
+    // Pages over a lowered limit leave as soon as they are on disk.
+    EvictOverLimit();
   }
   MaybeFinishFlushAll();
 }
@@ -285,7 +367,7 @@ Status HybridLog::FlushAll(Callback callback) {
   if (read_only_page_ <= tail_page_ && TailOffset() > kPageHeaderSize) {
     // Close the tail page where it is: written once, whole, it can never be torn by a
     // later write of more records.
-    frames_[FrameOf(tail_page_)].used = TailOffset();
+    FrameOf(tail_page_).used = TailOffset();
     target = tail_page_ + 1;
     ++stats_.early_closes;
   } else if (read_only_page_ > tail_page_) {

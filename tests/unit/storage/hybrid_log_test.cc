@@ -1,15 +1,18 @@
-// HybridLog on real files with each IoEngine: records written far beyond the memory ring
-// come back from memory or disk, back-pressure holds the tail until flushes complete,
-// flush errors fail the log without losing flushed data, and a reopened log finds every
-// record flushed, dropping a torn last page and reporting a corrupt middle one.
+// HybridLog on real files with each IoEngine: records written far beyond the memory limit
+// come back from memory or disk, back-pressure holds the tail until flushes complete, the
+// limit changes at run time (memory follows it), flush errors fail the log without losing
+// flushed data, and a reopened log finds every record flushed, dropping a torn last page
+// and reporting a corrupt middle one.
 #include "storage/hybrid_log.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <random>
 #include <string>
@@ -28,6 +31,12 @@ namespace {
 // 4 KiB pages, 4 pages a segment: a few hundred records cover many segment files.
 constexpr LogGeometry kGeometry{12, 14};
 constexpr uint32_t kPageSize = 4096;
+
+// The page after `tail`'s: where a reopened log, or one whose tail page FlushAll()
+// closed, puts its next record.
+LogAddress NextPageStart(LogAddress tail) {
+  return kGeometry.page_start(kGeometry.page_of(tail - 1) + 1);
+}
 
 struct TestRecord {
   LogAddress address;
@@ -68,8 +77,31 @@ class HybridLogTest : public EngineTest {
     }
     ASSERT_GE(log.flushed_until(), log.head());
     ASSERT_LE(log.flushed_until(), log.read_only());
-    ASSERT_LT(kGeometry.page_of(log.tail() - 1) - kGeometry.page_of(log.head()),
-              log.options().memory_pages);
+    // Pages [head, tail] are in memory: within the limit, or over it only while the head
+    // page waits for its flush (after the limit was lowered).
+    const uint64_t tail_page = kGeometry.page_of(log.tail() - 1);
+    const uint32_t limit = log.memory_pages_limit();
+    ASSERT_GE(limit, 4u);
+    ASSERT_EQ(log.pages_in_memory(), tail_page - kGeometry.page_of(log.head()) + 1);
+    if (log.pages_in_memory() > limit) {
+      ASSERT_EQ(log.head(), log.flushed_until());
+    }
+    // The pages over the limit are sealed, so their flushes are under way.
+    ASSERT_LT(tail_page + 1, kGeometry.page_of(log.read_only()) + limit);
+    // At most mutable_pages() mutable pages, the tail page among them unless FlushAll()
+    // closed it; at least one page of the limit read-only.
+    ASSERT_GE(log.mutable_pages(), 1u);
+    ASSERT_LT(log.mutable_pages(), limit);
+    ASSERT_LE(tail_page + 1 - kGeometry.page_of(log.read_only()), log.mutable_pages());
+    // Page buffers: one per page in memory, spares only within the limit.
+    ASSERT_EQ(log.memory_bytes() % kPageSize, 0u);
+    ASSERT_GE(log.memory_bytes(), uint64_t{log.pages_in_memory()} * kPageSize);
+    ASSERT_LE(log.memory_bytes(), uint64_t{std::max(limit, log.pages_in_memory())} * kPageSize);
+  }
+
+  // Runs the engine until no write or read of the log is in flight.
+  void Drain() {
+    while (engine_->in_flight() > 0) engine_->Wait(1);
   }
 
   // Allocates with the caller's loop for back-pressure; returns the error, if any.
@@ -164,7 +196,10 @@ TEST_P(HybridLogTest, FreshLogStartsAtTheFirstRecordSlot) {
   EXPECT_EQ(log_->begin(), 0u);
   EXPECT_EQ(log_->head(), 0u);
   EXPECT_EQ(log_->tail(), kPageHeaderSize);
-  EXPECT_EQ(log_->memory_bytes(), 8u * kPageSize);
+  // One buffer, the open page's: the others are allocated as pages open.
+  EXPECT_EQ(log_->memory_bytes(), kPageSize);
+  EXPECT_EQ(log_->pages_in_memory(), 1u);
+  EXPECT_EQ(log_->memory_pages_limit(), 8u);
   EXPECT_EQ(log_->mutable_pages(), 7u);  // floor(8 * 0.9)
   auto first = log_->Allocate(24);
   ASSERT_TRUE(first.ok());
@@ -253,6 +288,189 @@ TEST_P(HybridLogTest, BackPressureWithSlowAndReorderedFlushes) {
   for (const TestRecord& record : records_) ExpectReadBack(record);
 }
 
+TEST_P(HybridLogTest, MemoryFollowsTheLimitAsPagesOpen) {
+  ASSERT_TRUE(OpenLog(6).ok());
+  constexpr uint32_t kWholePage = kPageSize - kPageHeaderSize;
+  for (uint32_t page = 0; page < 20; ++page) {
+    ASSERT_TRUE(AllocateWaiting(kWholePage).ok());
+    CheckInvariants();
+    // A buffer per page opened, until the limit; then the evicted page's buffer is reused.
+    EXPECT_EQ(log_->pages_in_memory(), std::min(page + 1, 6u)) << page;
+    EXPECT_EQ(log_->memory_bytes(), uint64_t{std::min(page + 1, 6u)} * kPageSize) << page;
+  }
+  EXPECT_EQ(log_->stats().evictions, 14u);
+  // Raised: nothing is allocated until pages open.
+  ASSERT_TRUE(log_->SetMemoryPages(10).ok());
+  EXPECT_EQ(log_->memory_pages_limit(), 10u);
+  EXPECT_EQ(log_->mutable_pages(), 9u);
+  EXPECT_EQ(log_->memory_bytes(), 6u * kPageSize);
+  CheckInvariants();
+  for (uint32_t page = 0; page < 8; ++page) {
+    ASSERT_TRUE(AllocateWaiting(kWholePage).ok());
+    CheckInvariants();
+    EXPECT_EQ(log_->memory_bytes(), uint64_t{std::min(page + 7, 10u)} * kPageSize) << page;
+  }
+  EXPECT_EQ(log_->stats().evictions, 18u);
+  // Lowered: down to the new limit once the flushes complete.
+  ASSERT_TRUE(log_->SetMemoryPages(5).ok());
+  EXPECT_EQ(log_->mutable_pages(), 4u);
+  CheckInvariants();
+  Drain();
+  CheckInvariants();
+  EXPECT_EQ(log_->pages_in_memory(), 5u);
+  EXPECT_EQ(log_->memory_bytes(), 5u * kPageSize);
+  EXPECT_EQ(log_->stats().evictions, 23u);
+  EXPECT_EQ(log_->options().memory_pages, 6u);  // the initial limit, as opened
+}
+
+TEST_P(HybridLogTest, RejectsLimitsBelowFour) {
+  ASSERT_TRUE(OpenLog(8).ok());
+  for (uint32_t pages : {0u, 1u, 3u}) {
+    EXPECT_EQ(log_->SetMemoryPages(pages).code(), StatusCode::kInvalidArgument) << pages;
+    EXPECT_EQ(log_->memory_pages_limit(), 8u);
+    EXPECT_EQ(log_->mutable_pages(), 7u);
+  }
+  ASSERT_TRUE(log_->SetMemoryPages(4).ok());
+  EXPECT_EQ(log_->memory_pages_limit(), 4u);
+  EXPECT_EQ(log_->mutable_pages(), 3u);
+  CheckInvariants();
+}
+
+TEST_P(HybridLogTest, ShrinkingWhileAppendingGivesMemoryBack) {
+  ASSERT_TRUE(OpenLog(32).ok());
+  int i = 0;
+  while (log_->pages_in_memory() < 32) {
+    ASSERT_TRUE(Append(i++));
+    CheckInvariants();
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_EQ(log_->memory_bytes(), 32u * kPageSize);
+  const uint64_t tail_page = kGeometry.page_of(log_->tail() - 1);
+  ASSERT_TRUE(log_->SetMemoryPages(8).ok());
+  // Sealed down to the new mutable share at once; the pages over the limit leave as
+  // their flushes complete, while appends go on.
+  EXPECT_EQ(log_->read_only(), kGeometry.page_start(tail_page + 1 - 7));
+  EXPECT_TRUE(log_->IsMutable(records_.back().address));
+  EXPECT_GE(log_->pages_in_memory(), 28u);  // at most pages 0..3 were on disk already
+  CheckInvariants();
+  const int shrunk_at = i;
+  for (; i < shrunk_at + 600; ++i) {
+    ASSERT_TRUE(Append(i));
+    CheckInvariants();
+    if (HasFatalFailure()) return;
+  }
+  Drain();
+  CheckInvariants();
+  EXPECT_LE(log_->pages_in_memory(), 8u);
+  EXPECT_LE(log_->memory_bytes(), 8u * kPageSize);
+  for (const TestRecord& record : records_) ExpectReadBack(record);
+
+  // Grown again: the log keeps more pages as it goes on.
+  ASSERT_TRUE(log_->SetMemoryPages(24).ok());
+  for (; log_->pages_in_memory() < 24; ++i) {
+    ASSERT_TRUE(Append(i));
+    CheckInvariants();
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_EQ(log_->memory_bytes(), 24u * kPageSize);
+  for (const TestRecord& record : records_) ExpectReadBack(record);
+
+  // A FlushAll with the limit lowered under it: the closed tail page stays in memory.
+  ASSERT_TRUE(log_->SetMemoryPages(6).ok());
+  ASSERT_TRUE(FlushAll().ok());
+  Drain();
+  CheckInvariants();
+  EXPECT_EQ(log_->pages_in_memory(), 6u);
+  EXPECT_EQ(log_->flushed_until(), NextPageStart(log_->tail()));
+  EXPECT_TRUE(log_->InMemory(records_.back().address));
+  EXPECT_EQ(log_->stats().flush_errors, 0u);
+  for (const TestRecord& record : records_) ExpectReadBack(record);
+  // Everything appended reopens, pages sealed early included.
+  const LogAddress tail = log_->tail();
+  ASSERT_TRUE(OpenLog(4).ok());
+  ExpectSameRecords(ScanDisk(0, kGeometry.page_of(tail - 1) + 1), records_.size());
+}
+
+TEST_P(HybridLogTest, ShrinkingAFullLimitToFourWaitsForTheFlushes) {
+  ASSERT_TRUE(OpenLog(16).ok());
+  ASSERT_EQ(log_->mutable_pages(), 14u);
+  constexpr uint32_t kWholePage = kPageSize - kPageHeaderSize;
+  // Without running the engine: sixteen pages in memory, pages 0 and 1 being flushed.
+  for (uint64_t page = 0; page < 16; ++page) {
+    auto address = log_->Allocate(kWholePage);
+    ASSERT_TRUE(address.ok()) << address.status().ToString();
+    CheckInvariants();
+  }
+  ASSERT_EQ(log_->read_only(), kGeometry.page_start(2));
+  ASSERT_EQ(log_->pages_in_memory(), 16u);
+  ASSERT_EQ(log_->memory_bytes(), 16u * kPageSize);
+
+  ASSERT_TRUE(log_->SetMemoryPages(4).ok());
+  // Pages 2..12 are sealed and their flushes started; the tail page stays mutable.
+  EXPECT_EQ(log_->mutable_pages(), 3u);
+  EXPECT_EQ(log_->read_only(), kGeometry.page_start(13));
+  EXPECT_TRUE(log_->IsMutable(log_->tail() - 8));
+  CheckInvariants();
+  // Nothing is on disk yet: every page stays, and the next page must wait.
+  EXPECT_EQ(log_->head(), 0u);
+  EXPECT_EQ(log_->pages_in_memory(), 16u);
+  const LogAddress tail = log_->tail();
+  EXPECT_EQ(log_->Allocate(kWholePage).status().code(), StatusCode::kBusy);
+  EXPECT_EQ(log_->tail(), tail);
+  CheckInvariants();
+  // Each completed flush evicts; in the end four pages and four buffers remain.
+  uint32_t in_memory = log_->pages_in_memory();
+  while (engine_->in_flight() > 0) {
+    engine_->Wait(1);
+    CheckInvariants();
+    EXPECT_LE(log_->pages_in_memory(), in_memory);
+    in_memory = log_->pages_in_memory();
+  }
+  EXPECT_EQ(log_->pages_in_memory(), 4u);
+  EXPECT_EQ(log_->memory_bytes(), 4u * kPageSize);
+  EXPECT_EQ(log_->head(), kGeometry.page_start(12));
+  EXPECT_EQ(log_->flushed_until(), kGeometry.page_start(13));
+  EXPECT_EQ(log_->stats().evictions, 12u);
+  // Page 12 is on disk, so the next page takes its place.
+  auto address = log_->Allocate(kWholePage);
+  ASSERT_TRUE(address.ok()) << address.status().ToString();
+  EXPECT_EQ(*address, kGeometry.page_start(16) + kPageHeaderSize);
+  EXPECT_EQ(log_->head(), kGeometry.page_start(13));
+  EXPECT_EQ(log_->memory_bytes(), 4u * kPageSize);
+  CheckInvariants();
+}
+
+TEST_P(HybridLogTest, LimitChangesWithSlowAndReorderedFlushes) {
+  InjectFaults();
+  // Writes complete late and out of order, while the limit moves up and down.
+  faults_->AddRule(
+      {.match = {.opcodes = IoOpcodeSet::Writes()}, .action = FaultAction::DelayPolls(1, 6)});
+  ASSERT_TRUE(OpenLog(4).ok());
+  constexpr uint32_t kLimits[] = {24, 5, 12, 4, 32, 6, 9, 4};
+  int over_limit = 0;  // appends after which pages over the limit still waited
+  for (int i = 0; i < 1600; ++i) {
+    if (i % 100 == 99) {
+      const uint32_t limit = kLimits[(i / 100) % std::size(kLimits)];
+      ASSERT_TRUE(log_->SetMemoryPages(limit).ok());
+      EXPECT_EQ(log_->memory_pages_limit(), limit);
+      CheckInvariants();
+    }
+    ASSERT_TRUE(Append(i));
+    CheckInvariants();
+    if (HasFatalFailure()) return;
+    if (log_->pages_in_memory() > log_->memory_pages_limit()) ++over_limit;
+  }
+  EXPECT_GT(over_limit, 0);
+  EXPECT_GT(log_->stats().allocate_busy, 0u);
+  EXPECT_GT(faults_->counters().delays, 20u);
+  EXPECT_EQ(log_->stats().flush_errors, 0u);
+  Drain();
+  CheckInvariants();
+  EXPECT_LE(log_->pages_in_memory(), log_->memory_pages_limit());
+  EXPECT_LE(log_->memory_bytes(), uint64_t{log_->memory_pages_limit()} * kPageSize);
+  for (const TestRecord& record : records_) ExpectReadBack(record);
+}
+
 TEST_P(HybridLogTest, FlushErrorFailsTheLogAndKeepsFlushedData) {
   for (auto [sys_errno, code] :
        {std::pair{EIO, StatusCode::kIoError}, std::pair{ENOSPC, StatusCode::kNoSpace}}) {
@@ -293,12 +511,6 @@ TEST_P(HybridLogTest, FlushErrorFailsTheLogAndKeepsFlushedData) {
     auto found = ScanDisk(0, 11);
     ExpectSameRecords(found, on_disk);
   }
-}
-
-// The page after `tail`'s: where a reopened log, or one whose tail page FlushAll()
-// closed, puts its next record.
-LogAddress NextPageStart(LogAddress tail) {
-  return kGeometry.page_start(kGeometry.page_of(tail - 1) + 1);
 }
 
 TEST_P(HybridLogTest, FlushAllThenReopenFindsEveryRecord) {
