@@ -35,8 +35,10 @@ struct DbIoOptions {
 };
 
 struct DbOptions {
-  // Bytes of log pages kept in memory, over all shards (the hash index comes on top).
-  // Every shard gets an equal share, which must hold at least 4 pages.
+  // Bytes of memory for the hash index and the log pages together, over all shards.
+  // Every shard gets an equal share, which must hold at least 4 pages; the index takes
+  // what it needs and the log keeps the rest in whole pages (never fewer than 4, so an
+  // index that outgrows a share exceeds it).
   uint64_t memory_budget = uint64_t{256} << 20;
   // Shard threads; a key belongs to one shard.
   uint32_t shards = 1;
@@ -58,8 +60,9 @@ struct DbOptions {
 // Counters and sizes summed over the shards; a snapshot, each shard read on its thread.
 struct DbStats {
   // ---- Memory (bytes)
+  uint64_t memory_budget = 0;        // the shards' shares of the budget
   uint64_t index_bytes = 0;          // hash index tables and overflow buckets
-  uint64_t log_memory_bytes = 0;     // in-memory page frames (the budget's share)
+  uint64_t log_memory_bytes = 0;     // page buffers the logs hold
   uint64_t log_bytes_in_memory = 0;  // log bytes held in frames: [head, tail)
   // ---- Disk (bytes)
   uint64_t log_bytes_total = 0;  // the whole log: [begin, tail)
@@ -139,6 +142,10 @@ class Db {
 
   // Gathers every shard's figures (waits for each shard thread).
   Result<DbStats> Stats();
+  // Changes the memory budget (split equally over the shards, as at Open()); lowering
+  // it moves log pages to disk as their flushes complete. InvalidArgument when a
+  // shard's share would hold fewer than 4 pages.
+  Status SetMemoryBudget(uint64_t bytes);
 
   uint32_t shard_count() const;
   // The shard that owns `key`.

@@ -58,6 +58,7 @@ LogStore::LogStore(IoEngine& engine, LogStoreOptions options, std::unique_ptr<Hy
       log_(std::move(log)),
       index_(options.index_buckets),
       clock_(options.clock ? std::move(options.clock) : std::function<int64_t()>(SystemNowMs)),
+      memory_budget_(options.memory_budget),
       checkpoint_writer_(engine, log_->options().directory),
       compaction_trigger_(options.compaction_trigger) {
   index_.set_chain_reader([this](uint64_t address) { return ReadChainLink(address); });
@@ -81,6 +82,25 @@ LogStore::~LogStore() {
 
 void LogStore::NoteIndexSize() {
   log_->set_index_bucket_bits(static_cast<uint32_t>(std::countr_zero(index_.bucket_count())));
+  if (memory_budget_ != 0 && index_.memory_bytes() != index_bytes_applied_) ApplyMemoryBudget();
+}
+
+void LogStore::ApplyMemoryBudget() {
+  index_bytes_applied_ = index_.memory_bytes();
+  const uint64_t page_size = log_->geometry().page_size();
+  const uint64_t left =
+      memory_budget_ > index_bytes_applied_ ? memory_budget_ - index_bytes_applied_ : 0;
+  const uint64_t pages = std::clamp<uint64_t>(left / page_size, 4, UINT32_MAX);
+  if (pages == log_->memory_pages_limit()) return;
+  // Cannot fail: the count is at least 4.
+  (void)log_->SetMemoryPages(static_cast<uint32_t>(pages));
+}
+
+Status LogStore::SetMemoryBudget(uint64_t bytes) {
+  if (bytes == 0) return Status::InvalidArgument("a memory budget of 0 bytes");
+  memory_budget_ = bytes;
+  ApplyMemoryBudget();
+  return Status::Ok();
 }
 
 std::span<const std::byte> LogStore::InMemoryBytes(LogAddress address) {

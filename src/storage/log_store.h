@@ -40,6 +40,11 @@ struct LogStoreOptions {
   HybridLogOptions log;
   // Initial buckets of the hash index; it grows as keys are added.
   uint64_t index_buckets = 1024;
+  // Bytes of memory for the index and the log's pages together: the log keeps what the
+  // index leaves, in whole pages, and never fewer than 4 (so a budget the index alone
+  // outgrows is exceeded; memory_over_budget() says so). 0: no budget, the log keeps
+  // log.memory_pages.
+  uint64_t memory_budget = 0;
   // Unix milliseconds; records with expiry <= now() read as missing. Null: system clock.
   std::function<int64_t()> clock;
   // Compaction (log_store_compaction.cc) starts when the log below the head passes this
@@ -148,6 +153,18 @@ class LogStore {
   uint64_t checkpoint_sequence() const { return checkpoint_sequence_; }
   const LogStoreRecovery& recovery() const { return recovery_; }
 
+  // Changes the memory budget (see LogStoreOptions::memory_budget; 0 is not allowed
+  // here). Lowering it evicts log pages as their flushes complete.
+  Status SetMemoryBudget(uint64_t bytes);
+  uint64_t memory_budget() const { return memory_budget_; }
+  // The index's bytes plus the log's page buffers.
+  uint64_t memory_bytes() const { return index_.memory_bytes() + log_->memory_bytes(); }
+  // The index leaves the log less than its 4 pages: memory is above the budget.
+  bool memory_over_budget() const {
+    return memory_budget_ != 0 &&
+           index_.memory_bytes() + 4 * log_->geometry().page_size() > memory_budget_;
+  }
+
   // Starts a compaction pass at the oldest segment: its live records are copied to the
   // tail and begin moves past it; the pass goes on with the next segment while the
   // trigger still holds, then a checkpoint records the new begin and the segment files
@@ -215,8 +232,10 @@ class LogStore {
   // Indexes every record at or above `from`, page by page from the disk.
   Status ReplayFrom(LogAddress from);
   void RemoveStaleSnapshots();
-  // The index grew (or was replaced): new pages record its size.
+  // The index grew (or was replaced): new pages record its size, and the log's page
+  // limit gives the index its memory.
   void NoteIndexSize();
+  void ApplyMemoryBudget();
   // Takes the callbacks only when it started (OK).
   Status StartCheckpoint(std::vector<StatusCallback>& callbacks);
   void OnCheckpointFlushed(Status status);
@@ -283,6 +302,8 @@ class LogStore {
   size_t outstanding_ = 0;
   LogStoreStats stats_;
   LogStoreRecovery recovery_;
+  uint64_t memory_budget_ = 0;
+  uint64_t index_bytes_applied_ = 0;  // the index size the log's limit was last set for
   CheckpointWriter checkpoint_writer_;
   CheckpointState checkpoint_;
   CompactionState compaction_;

@@ -68,6 +68,7 @@ T RunOn(Shard& shard, Start start) {
 struct Db::Impl {
   std::vector<std::unique_ptr<Shard>> shards;
   IoEngineKind engine_kind = IoEngineKind::kThreads;
+  uint64_t page_size = 0;
   std::mutex close_mutex;
   bool closed = false;  // guarded by close_mutex
   Status close_status;  // guarded by close_mutex
@@ -107,6 +108,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, DbOptions options) 
 
   auto impl = std::make_unique<Impl>();
   impl->engine_kind = choice->kind;
+  impl->page_size = options.page_size;
   for (uint32_t i = 0; i < options.shards; ++i) {
     const std::filesystem::path shard_dir =
         std::filesystem::path(dir) / ("shard-" + std::to_string(i));
@@ -119,6 +121,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, DbOptions options) 
                                                  .geometry = *geometry,
                                                  .memory_pages = static_cast<uint32_t>(pages),
                                                  .direct_io = options.direct_io},
+                                         .memory_budget = shard_budget,
                                          .compaction_trigger = options.compaction_trigger}};
     auto shard = Shard::Open(i, std::move(shard_options));
     // Shards opened so far close (and join) as `impl` goes.
@@ -254,6 +257,7 @@ Result<DbStats> Db::Stats() {
       const HybridLog& log = store.log();
       const LogStoreStats& ops = store.stats();
       DbStats one;
+      one.memory_budget = store.memory_budget();
       one.index_bytes = store.index().memory_bytes();
       one.log_memory_bytes = log.memory_bytes();
       one.log_bytes_in_memory = log.tail() - log.head();
@@ -272,6 +276,7 @@ Result<DbStats> Db::Stats() {
       done(one);
     });
     if (!stats.ok()) return stats.status();
+    total.memory_budget += stats->memory_budget;
     total.index_bytes += stats->index_bytes;
     total.log_memory_bytes += stats->log_memory_bytes;
     total.log_bytes_in_memory += stats->log_bytes_in_memory;
@@ -289,6 +294,20 @@ Result<DbStats> Db::Stats() {
     total.compaction_copied += stats->compaction_copied;
   }
   return total;
+}
+
+Status Db::SetMemoryBudget(uint64_t bytes) {
+  const uint64_t share = bytes / impl_->shards.size();
+  if (share / impl_->page_size < 4) {
+    return Status::InvalidArgument("memory budget of " + std::to_string(bytes) +
+                                   " bytes holds fewer than 4 pages per shard");
+  }
+  for (auto& shard : impl_->shards) {
+    Status status = RunOn<Status>(
+        *shard, [share](LogStore& store, auto done) { done(store.SetMemoryBudget(share)); });
+    if (!status.ok()) return status;
+  }
+  return Status::Ok();
 }
 
 Status Db::Close() {

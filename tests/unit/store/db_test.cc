@@ -130,11 +130,40 @@ TEST_P(DbTest, LargerThanBudgetSurvivesCheckpointAndReopen) {
   EXPECT_EQ(stats->found_mutable + stats->found_read_only + stats->found_disk, 4000u);
   EXPECT_GT(stats->found_disk, 3000u);
   EXPECT_GE(stats->disk_reads, stats->pending_lookups);
-  EXPECT_EQ(stats->log_memory_bytes, options.memory_budget);
+  // This budget is too small for even the initial index: the logs keep their 4 pages.
+  EXPECT_EQ(stats->memory_budget, options.memory_budget);
+  EXPECT_LE(stats->log_memory_bytes, 2u * 4 * options.page_size);
   EXPECT_LE(stats->log_bytes_in_memory, stats->log_memory_bytes);
   EXPECT_GT(stats->log_bytes_total, 4000u * 200);
   EXPECT_GE(stats->index_entries, 3999u);
   EXPECT_GT(stats->index_bytes, 0u);
+}
+
+TEST_P(DbTest, IndexAndLogShareTheMemoryBudget) {
+  DbOptions options = Options(1);
+  options.memory_budget = 2 << 20;
+  auto db = Open(options);
+  ASSERT_NE(db, nullptr);
+  // 40,000 keys grow the index to about half a MiB; the log keeps the rest, and the
+  // 1.3 MiB of records fill it.
+  for (int i = 0; i < 40000; ++i) {
+    ASSERT_TRUE(db->Set("key" + std::to_string(i), std::string(20, 'v')).ok());
+  }
+  auto stats = db->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_GE(stats->index_bytes, 256u << 10);
+  EXPECT_LE(stats->index_bytes + stats->log_memory_bytes, options.memory_budget);
+  // A smaller budget: pages go to disk as they are flushed, and every key still reads.
+  ASSERT_TRUE(db->SetMemoryBudget(1 << 20).ok());
+  for (int i = 0; i < 2000; ++i) ASSERT_TRUE(db->Set("more" + std::to_string(i), "v").ok());
+  stats = db->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->memory_budget, 1u << 20);
+  EXPECT_LE(stats->index_bytes + stats->log_memory_bytes, 1u << 20);
+  for (int i = 0; i < 40000; i += 7) {
+    EXPECT_EQ(*db->Get("key" + std::to_string(i)), std::string(20, 'v'));
+  }
+  EXPECT_EQ(db->SetMemoryBudget(3 * options.page_size).code(), StatusCode::kInvalidArgument);
 }
 
 TEST_P(DbTest, DamagedShardFileFailsOpenNamingIt) {
