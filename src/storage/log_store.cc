@@ -190,15 +190,20 @@ void LogStore::Start(OperationPtr op) {
 }
 
 void LogStore::Poll() {
+  // The engine's Poll() submits what was prepared before it and by its callbacks.
   engine_.Poll();
   RetryWaiting();
   MaybeCompact();
+  // What the retried writes and compaction prepared, so that nothing waits for a
+  // submission while the owner sleeps on the completion fd.
+  engine_.Submit();
 }
 
 void LogStore::Wait() {
   if (engine_.in_flight() > 0) engine_.Wait(1);
   RetryWaiting();
   MaybeCompact();
+  engine_.Submit();
 }
 
 // ---- Chain walks

@@ -176,7 +176,9 @@ class LogStore {
   // No compaction starts after this (a running one finishes): for shutdown.
   void StopCompaction() { compaction_stopped_ = true; }
 
-  // Runs completed engine callbacks without blocking, then retries queued writes.
+  // Runs completed engine callbacks without blocking, retries queued writes, and
+  // submits every disk operation prepared since the last call in one batch: an owner
+  // that starts many operations and then polls issues their reads together.
   void Poll();
   // Blocks for at least one engine completion (none when nothing is in flight), then
   // retries queued writes.

@@ -208,8 +208,10 @@ void SegmentStore::Start(Operation& op) {
   op.request.callback = [this, &op](IoResult result) { OnComplete(op, result); };
   if (op.segment != nullptr) ++op.segment->in_flight;
   ++in_flight_;
+  // Only prepared: the owner's next Poll() or Wait() submits everything prepared since
+  // the last one in one batch (one system call for io_uring), however many reads a round
+  // of operations started.
   engine_.Prepare(op.request);
-  engine_.Submit();
 }
 
 void SegmentStore::OnComplete(Operation& op, IoResult result) {

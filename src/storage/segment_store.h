@@ -7,6 +7,10 @@
 // every call is made from it. Callbacks run on that thread from the engine's Poll(),
 // Wait() or Drain(), never from inside a SegmentStore call.
 //
+// Operations are prepared on the engine, not submitted: the owner's next Submit(),
+// Poll() or Wait() hands them to the kernel together, so many pending reads go in one
+// submission.
+//
 // Every asynchronous call returns a Status: not OK when the operation could not be
 // started (bad arguments, a missing segment file, a file that could not be opened), and
 // then its callback is never called; OK when it was started, and then its callback is

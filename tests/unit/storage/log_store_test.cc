@@ -193,6 +193,28 @@ TEST_P(LogStoreTest, PendingChainSkipsOtherKeysOnDisk) {
   EXPECT_GE(store_->stats().found_disk, 2u);
 }
 
+TEST_P(LogStoreTest, PendingReadsGoInOneSubmission) {
+  ASSERT_TRUE(Open().ok());
+  for (int i = 0; i < 16; ++i) ASSERT_TRUE(Put("cold" + std::to_string(i), "v").ok());
+  PushToDisk();
+  ASSERT_TRUE(Flush().ok());
+  ASSERT_EQ(engine_->in_flight(), 0u);
+  const uint64_t submits = engine_->stats().submit_calls;
+  int done = 0;
+  for (int i = 0; i < 16; ++i) {
+    store_->Read("cold" + std::to_string(i), [&done](Result<std::string> value) {
+      EXPECT_TRUE(value.ok() && *value == "v");
+      ++done;
+    });
+  }
+  // Sixteen reads prepared, none handed to the kernel yet; the next Poll() submits all.
+  EXPECT_EQ(engine_->in_flight(), 16u);
+  EXPECT_EQ(engine_->stats().submit_calls, submits);
+  store_->Poll();
+  EXPECT_EQ(engine_->stats().submit_calls, submits + 1);
+  while (done < 16) store_->Wait();
+}
+
 TEST_P(LogStoreTest, CorruptRecordOnDiskIsCorruption) {
   ASSERT_TRUE(Open().ok());
   ASSERT_TRUE(Put("victim", "value").ok());
