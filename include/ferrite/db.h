@@ -94,9 +94,9 @@ class Db {
 
   // Opens (or creates) the database in `dir`, shard i in `dir/shard-<i>/`, recovering
   // what a previous Checkpoint() or Close() made durable. The I/O engine kind is chosen
-  // once for all shards. InvalidArgument for bad options; the shard's error when one
-  // fails to open (a shard count different from the one the data was written with
-  // gives wrong answers: keep it fixed per directory).
+  // once for all shards. InvalidArgument for bad options, and for a shard count other
+  // than the one the directory was created with (its FERRITE file records it: keys are
+  // placed by it); the shard's error when one fails to open.
   static Result<std::unique_ptr<Db>> Open(const std::string& dir, DbOptions options = {});
 
   // Close(), ignoring its status.

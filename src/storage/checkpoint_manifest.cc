@@ -1,12 +1,11 @@
 #include "storage/checkpoint_manifest.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <map>
+
+#include "util/atomic_file.h"
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -26,28 +25,6 @@ template <typename T>
 bool ParseNumber(std::string_view text, T& out, int base = 10) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out, base);
   return error == std::errc() && end == text.data() + text.size() && !text.empty();
-}
-
-// Writes all of `text` to `fd`, retrying short writes and EINTR.
-Status WriteAll(int fd, std::string_view text, const std::string& path) {
-  while (!text.empty()) {
-    ssize_t written = write(fd, text.data(), text.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return Status::FromErrno(errno, "write " + path);
-    }
-    text.remove_prefix(static_cast<size_t>(written));
-  }
-  return Status::Ok();
-}
-
-Status SyncDirectory(const std::string& directory) {
-  int fd = open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno(errno, "open directory " + directory);
-  Status status;
-  if (fsync(fd) != 0) status = Status::FromErrno(errno, "sync directory " + directory);
-  close(fd);
-  return status;
 }
 
 }  // namespace
@@ -143,47 +120,19 @@ Result<CheckpointManifest> DecodeCheckpointManifest(std::string_view text,
 
 Result<std::optional<CheckpointManifest>> ReadCheckpointManifest(const std::string& directory) {
   const std::string path = directory + "/" + std::string(kCheckpointManifestName);
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::optional<CheckpointManifest>();
-    return Status::FromErrno(errno, "open " + path);
+  auto text = ReadSmallFile(path);
+  if (!text.ok()) {
+    if (text.status().code() == StatusCode::kNotFound) return std::optional<CheckpointManifest>();
+    return text.status();
   }
-  std::string text;
-  char buffer[4096];
-  for (;;) {
-    ssize_t got = read(fd, buffer, sizeof(buffer));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      Status status = Status::FromErrno(errno, "read " + path);
-      close(fd);
-      return status;
-    }
-    if (got == 0) break;
-    text.append(buffer, static_cast<size_t>(got));
-    if (text.size() > (size_t{1} << 20)) break;  // far beyond any manifest: damage
-  }
-  close(fd);
-  auto manifest = DecodeCheckpointManifest(text, path);
+  auto manifest = DecodeCheckpointManifest(*text, path);
   if (!manifest.ok()) return manifest.status();
   return std::optional<CheckpointManifest>(*std::move(manifest));
 }
 
 Status WriteCheckpointManifest(const std::string& directory, const CheckpointManifest& manifest) {
-  const std::string path = directory + "/" + std::string(kCheckpointManifestName);
-  const std::string temporary = path + ".tmp";
-  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::FromErrno(errno, "create " + temporary);
-  Status status = WriteAll(fd, EncodeCheckpointManifest(manifest), temporary);
-  if (status.ok() && fsync(fd) != 0) status = Status::FromErrno(errno, "sync " + temporary);
-  close(fd);
-  if (status.ok() && rename(temporary.c_str(), path.c_str()) != 0) {
-    status = Status::FromErrno(errno, "rename " + temporary + " to " + path);
-  }
-  if (!status.ok()) {
-    unlink(temporary.c_str());
-    return status;
-  }
-  return SyncDirectory(directory);
+  return ReplaceFileAtomically(directory, kCheckpointManifestName,
+                               EncodeCheckpointManifest(manifest));
 }
 
 }  // namespace ferrite

@@ -14,6 +14,7 @@
 
 #include "io/engine_factory.h"
 #include "storage/key_hash.h"
+#include "store/db_layout.h"
 #include "store/shard.h"
 
 namespace ferrite {
@@ -105,6 +106,8 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& dir, DbOptions options) 
   if (!choice->fallback_reason.empty()) {
     spdlog::warn("io_uring unavailable, using the thread-pool engine: {}", choice->fallback_reason);
   }
+
+  if (Status layout = CheckOrCreateDbLayout(dir, options.shards); !layout.ok()) return layout;
 
   auto impl = std::make_unique<Impl>();
   impl->engine_kind = choice->kind;

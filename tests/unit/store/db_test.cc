@@ -166,6 +166,32 @@ TEST_P(DbTest, IndexAndLogShareTheMemoryBudget) {
   EXPECT_EQ(db->SetMemoryBudget(3 * options.page_size).code(), StatusCode::kInvalidArgument);
 }
 
+TEST_P(DbTest, ShardCountIsFixedPerDirectory) {
+  {
+    auto db = Open(Options(2));
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->Set("k", "v").ok());
+  }
+  // Keys are placed by the shard count: another one would look in the wrong shard.
+  for (uint32_t shards : {1u, 3u}) {
+    auto db = Db::Open(dir_.Path("db"), Options(shards));
+    ASSERT_FALSE(db.ok());
+    EXPECT_EQ(db.status().code(), StatusCode::kInvalidArgument) << db.status().ToString();
+    EXPECT_NE(db.status().message().find("written with 2 shards"), std::string_view::npos)
+        << db.status().ToString();
+  }
+  auto db = Open(Options(2));
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(*db->Get("k"), "v");
+  // A layout file that is not one is damage, reported with its name.
+  ASSERT_TRUE(db->Close().ok());
+  std::ofstream(dir_.Path("db") + "/FERRITE") << "ferrite-db 1\nshards two\n";
+  auto damaged = Db::Open(dir_.Path("db"), Options(2));
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(damaged.status().message().find("FERRITE"), std::string_view::npos);
+}
+
 TEST_P(DbTest, DamagedShardFileFailsOpenNamingIt) {
   const DbOptions options = Options(2);
   {
