@@ -241,7 +241,7 @@ Status Db::Checkpoint() {
     flushes.push_back(promise->get_future());
     Shard* raw = shard.get();
     Status posted = raw->Post([raw, promise](LogStore&) {
-      raw->Flush([promise](Status status) { promise->set_value(std::move(status)); });
+      raw->Checkpoint([promise](Status status) { promise->set_value(std::move(status)); });
     });
     if (!posted.ok()) promise->set_value(std::move(posted));
   }

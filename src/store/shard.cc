@@ -156,7 +156,7 @@ void Shard::WaitForWork() {
   (void)poll(fds, 2, -1);
 }
 
-void Shard::Flush(std::function<void(Status)> done) {
+void Shard::Checkpoint(std::function<void(Status)> done) {
   auto shared = std::make_shared<std::function<void(Status)>>(std::move(done));
   Status started = store_->Checkpoint([shared](Status status) { (*shared)(std::move(status)); });
   if (!started.ok()) (*shared)(std::move(started));

@@ -44,7 +44,7 @@ class Shard {
   // Checkpoints the store (LogStore::Checkpoint); `done` runs on the shard thread once
   // everything written before the call is durable and the checkpoint current.
   // Checkpoints asked for while one runs share the next one. Shard thread only.
-  void Flush(std::function<void(Status)> done);
+  void Checkpoint(std::function<void(Status)> done);
   // Runs every queued task, completes every operation, checkpoints, closes the store
   // and joins the thread. Idempotent; later calls return the first one's status.
   // REQUIRES: not called on the shard thread.
