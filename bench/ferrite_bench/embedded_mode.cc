@@ -14,7 +14,7 @@
 #include "key_space.h"
 #include "report_row.h"
 #include "scratch_dir.h"
-#include "split_mix64.h"
+#include "util/split_mix64.h"
 
 namespace ferrite::bench {
 namespace {

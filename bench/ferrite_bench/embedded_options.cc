@@ -3,30 +3,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <cctype>
 
+#include "common/size_argument.h"
 #include "key_space.h"
-#include "util/memory_units.h"
 
 namespace ferrite::bench {
 namespace {
-
-// Accepts what people type for sizes: "1GiB", "1gb", "64MiB", "4096".
-std::optional<uint64_t> ParseSize(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (text.size() > 3 && text.ends_with("ib")) text.erase(text.size() - 2, 1);  // gib -> gb
-  return ParseMemoryAmount(text);
-}
-
-CLI::Validator SizeValidator() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        return ParseSize(text) ? "" : "not a size (e.g. 1GiB, 64MiB, 4096): " + text;
-      },
-      "SIZE");
-}
 
 // /var/tmp when it is writable (it lives on disk, unlike a tmpfs /tmp), else the
 // current directory.
@@ -78,8 +60,8 @@ EmbeddedCommandLine ParseEmbeddedCommandLine(int argc, char** argv) {
     result.exit_code = app.exit(e) == 0 ? 0 : 2;
     return result;
   }
-  options.db.memory_budget = *ParseSize(budget_text);
-  options.db.page_size = *ParseSize(page_text);
+  options.db.memory_budget = *ParseSizeArgument(budget_text);
+  options.db.page_size = *ParseSizeArgument(page_text);
   options.db.io.engine = engine == "uring"     ? DbIoOptions::Engine::kUring
                          : engine == "threads" ? DbIoOptions::Engine::kThreads
                                                : DbIoOptions::Engine::kAuto;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "first_failure.h"
-#include "split_mix64.h"
+#include "util/split_mix64.h"
 
 namespace ferrite::bench {
 namespace {

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string_view>
 
-#include "split_mix64.h"
+#include "util/split_mix64.h"
 #include "zipfian_generator.h"
 
 namespace ferrite::bench {

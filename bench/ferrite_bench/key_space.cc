@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "split_mix64.h"
+#include "util/split_mix64.h"
 
 namespace ferrite::bench {
 

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "split_mix64.h"
+#include "util/split_mix64.h"
 
 namespace ferrite::bench {
 

@@ -3,29 +3,14 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <cctype>
 
-#include "util/memory_units.h"
+#include "common/size_argument.h"
 
 namespace ferrite::iobench {
 namespace {
 
-// Accepts what people type for sizes: "1GiB", "1gb", "512m", "4096".
-std::optional<uint64_t> ParseSize(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (text.size() > 3 && text.ends_with("ib")) text.erase(text.size() - 2, 1);  // gib -> gb
-  return ParseMemoryAmount(text);
-}
-
-CLI::Validator SizeValidator() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        return ParseSize(text) ? "" : "not a size (e.g. 1GiB, 512MiB, 4096): " + text;
-      },
-      "SIZE");
-}
+using bench::ParseSizeArgument;
+using bench::SizeValidator;
 
 // The default data file: in /var/tmp when it is writable (it lives on disk, unlike a
 // tmpfs /tmp), else in the current directory.
@@ -82,8 +67,8 @@ CommandLine ParseCommandLine(int argc, char** argv) {
     if (app.count("--duration") == 0) options.duration_seconds = 1.0;
     if (app.count("--rounds") == 0) options.rounds = 2;
   }
-  options.file_size = *ParseSize(size_text);
-  options.cached_size = *ParseSize(cached_size_text);
+  options.file_size = *ParseSizeArgument(size_text);
+  options.cached_size = *ParseSizeArgument(cached_size_text);
   if (options.file.empty()) options.file = DefaultDataFile();
   if (options.cached_file.empty()) options.cached_file = options.file + ".cached";
   if (options.sqpoll) options.engines.push_back("uring+sqpoll");

@@ -5,22 +5,9 @@
 
 #include <cstdint>
 
+#include "util/split_mix64.h"
+
 namespace ferrite::iobench {
-
-// splitmix64: fast, and every seed gives a full-period, well-mixed sequence.
-class SplitMix64 {
- public:
-  explicit SplitMix64(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t state_;
-};
 
 // Offsets of whole blocks, uniform over the file (with replacement, like fio's
 // norandommap).

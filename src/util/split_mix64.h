@@ -1,10 +1,11 @@
-// The benchmark's random numbers: splitmix64, fast and well mixed from any seed, so every
-// queue slot can own a generator of its own and a run repeats exactly for a given --seed.
+// splitmix64: fast, and every seed gives a full-period, well-mixed sequence, so each user
+// (a benchmark's queue slot, a slice of a run) can own a generator seeded apart and a run
+// repeats exactly for a given seed.
 #pragma once
 
 #include <cstdint>
 
-namespace ferrite::bench {
+namespace ferrite {
 
 class SplitMix64 {
  public:
@@ -30,4 +31,4 @@ class SplitMix64 {
   uint64_t state_;
 };
 
-}  // namespace ferrite::bench
+}  // namespace ferrite
