@@ -120,7 +120,7 @@ Result<CheckpointManifest> DecodeCheckpointManifest(std::string_view text,
 
 Result<std::optional<CheckpointManifest>> ReadCheckpointManifest(const std::string& directory) {
   const std::string path = directory + "/" + std::string(kCheckpointManifestName);
-  auto text = ReadSmallFile(path);
+  auto text = ReadWholeFile(path);
   if (!text.ok()) {
     if (text.status().code() == StatusCode::kNotFound) return std::optional<CheckpointManifest>();
     return text.status();

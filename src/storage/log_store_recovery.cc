@@ -1,65 +1,22 @@
 // LogStore::Open: the log opened at the checkpoint's bounds, the index restored from its
 // snapshot, the records above it replayed (ADR 0009).
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
-#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <optional>
+#include <span>
+#include <string>
 
 #include "storage/index_snapshot.h"
 #include "storage/key_hash.h"
 #include "storage/log_page.h"
 #include "storage/log_store.h"
+#include "util/atomic_file.h"
 
 namespace ferrite {
-namespace {
-
-// Reads the whole of `path`, which must hold exactly `expected` bytes.
-Result<std::vector<std::byte>> ReadWholeFile(const std::string& path, uint64_t expected) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) {
-      return Status::Corruption("index snapshot " + path + " named by the manifest is missing");
-    }
-    return Status::FromErrno(errno, "open " + path);
-  }
-  std::vector<std::byte> bytes(expected);
-  uint64_t done = 0;
-  Status status;
-  while (done < expected) {
-    ssize_t got = pread(fd, bytes.data() + done, expected - done, static_cast<off_t>(done));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      status = Status::FromErrno(errno, "read " + path);
-      break;
-    }
-    if (got == 0) {
-      status = Status::Corruption("index snapshot " + path + " holds " + std::to_string(done) +
-                                  " bytes, the manifest says " + std::to_string(expected));
-      break;
-    }
-    done += static_cast<uint64_t>(got);
-  }
-  if (status.ok()) {
-    std::byte extra;
-    ssize_t more = pread(fd, &extra, 1, static_cast<off_t>(expected));
-    if (more > 0) {
-      status = Status::Corruption("index snapshot " + path + " is longer than the " +
-                                  std::to_string(expected) + " bytes the manifest says");
-    }
-  }
-  close(fd);
-  if (!status.ok()) return status;
-  return bytes;
-}
-
-}  // namespace
-
 Result<std::unique_ptr<LogStore>> LogStore::Open(IoEngine& engine, LogStoreOptions options) {
   const std::string& directory = options.log.directory;
   auto manifest = ReadCheckpointManifest(directory);
@@ -86,8 +43,20 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(IoEngine& engine, LogStoreOptio
 Result<HashIndex> LogStore::LoadIndexSnapshot(const CheckpointManifest& manifest) {
   const std::string path = log_->options().directory + "/" + manifest.index_file;
   auto bytes = ReadWholeFile(path, manifest.index_bytes);
-  if (!bytes.ok()) return bytes.status();
-  auto index = DecodeIndexSnapshot(*bytes, path);
+  if (!bytes.ok()) {
+    if (bytes.status().code() == StatusCode::kNotFound) {
+      return Status::Corruption("index snapshot " + path + " named by the manifest is missing");
+    }
+    if (bytes.status().code() == StatusCode::kCorruption) {
+      return Status::Corruption("index snapshot " + std::string(bytes.status().message()));
+    }
+    return bytes.status();
+  }
+  if (bytes->size() != manifest.index_bytes) {
+    return Status::Corruption("index snapshot " + path + " holds " + std::to_string(bytes->size()) +
+                              " bytes, the manifest says " + std::to_string(manifest.index_bytes));
+  }
+  auto index = DecodeIndexSnapshot(std::as_bytes(std::span(*bytes)), path);
   if (!index.ok()) return index.status();
   if (index->bucket_count() != uint64_t{1} << manifest.index_bucket_bits) {
     return Status::Corruption(

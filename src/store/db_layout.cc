@@ -53,7 +53,7 @@ Status CheckOrCreateDbLayout(const std::string& directory, uint32_t shards) {
   std::filesystem::create_directories(directory, error);
   if (error) return Status::FromErrno(error.value(), "create " + directory);
   const std::string path = directory + "/" + std::string(kDbLayoutFileName);
-  auto text = ReadSmallFile(path, 4096);
+  auto text = ReadWholeFile(path, 4096);
   if (text.ok()) {
     std::optional<uint32_t> written = Decode(*text);
     if (!written.has_value()) return Status::Corruption(path + " is not a Ferrite layout file");

@@ -1,8 +1,10 @@
 #include "util/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -52,28 +54,41 @@ Status ReplaceFileAtomically(const std::string& directory, std::string_view name
   return SyncDirectory(directory);
 }
 
-Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
+Result<std::string> ReadWholeFile(const std::string& path, size_t max_bytes) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Status::NotFound(path + " does not exist");
     return Status::FromErrno(errno, "open " + path);
   }
   std::string text;
-  char buffer[4096];
   Status status;
-  for (;;) {
-    ssize_t got = read(fd, buffer, sizeof(buffer));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
-      status = Status::FromErrno(errno, "read " + path);
-      break;
+  struct stat info {};
+  if (fstat(fd, &info) != 0) {
+    status = Status::FromErrno(errno, "stat " + path);
+  } else if (static_cast<uint64_t>(info.st_size) > max_bytes) {
+    status = Status::Corruption(path + " holds " + std::to_string(info.st_size) +
+                                " bytes, more than the " + std::to_string(max_bytes) + " expected");
+  } else {
+    // Read to the end, not to the size seen: the file may not be what fstat said.
+    text.resize(static_cast<size_t>(info.st_size) + 1);
+    size_t done = 0;
+    for (;;) {
+      if (done == text.size()) text.resize(std::min(text.size() * 2, max_bytes + 1));
+      ssize_t got = read(fd, text.data() + done, text.size() - done);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) {
+        status = Status::FromErrno(errno, "read " + path);
+        break;
+      }
+      if (got == 0) break;
+      done += static_cast<size_t>(got);
+      if (done > max_bytes) {
+        status = Status::Corruption(path + " holds more than the " + std::to_string(max_bytes) +
+                                    " bytes expected");
+        break;
+      }
     }
-    if (got == 0) break;
-    text.append(buffer, static_cast<size_t>(got));
-    if (text.size() > max_bytes) {
-      status = Status::Corruption(path + " is larger than " + std::to_string(max_bytes) + " bytes");
-      break;
-    }
+    text.resize(done);
   }
   close(fd);
   if (!status.ok()) return status;

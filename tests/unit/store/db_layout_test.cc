@@ -18,7 +18,7 @@ TEST(DbLayoutTest, NewDirectoryGetsALayoutFileThatLaterOpensMustMatch) {
   TempDir dir;
   const std::string db = dir.Path("db");
   ASSERT_TRUE(CheckOrCreateDbLayout(db, 4).ok());
-  EXPECT_EQ(*ReadSmallFile(db + "/FERRITE"), "ferrite-db 1\nshards 4\n");
+  EXPECT_EQ(*ReadWholeFile(db + "/FERRITE"), "ferrite-db 1\nshards 4\n");
   EXPECT_TRUE(CheckOrCreateDbLayout(db, 4).ok());
   Status other = CheckOrCreateDbLayout(db, 8);
   EXPECT_EQ(other.code(), StatusCode::kInvalidArgument);
