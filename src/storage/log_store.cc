@@ -39,6 +39,7 @@ struct LogStore::Operation {
   bool replace_expiry = false;    // RMW: write `expiry`, not the record's
   UpdateFunction update;
   ReadCallback read_callback;
+  EntryCallback entry_callback;  // kRead from ReadEntry (instead of read_callback)
   StatusCallback status_callback;
   // The chain head when the current walk began: a write after a walk applies only when
   // the head is still this, else the walk is redone.
@@ -124,6 +125,14 @@ void LogStore::Read(std::string_view key, ReadCallback callback) {
   op->kind = Kind::kRead;
   op->key = key;
   op->read_callback = std::move(callback);
+  Start(std::move(op));
+}
+
+void LogStore::ReadEntry(std::string_view key, EntryCallback callback) {
+  auto op = std::make_shared<Operation>();
+  op->kind = Kind::kRead;
+  op->key = key;
+  op->entry_callback = std::move(callback);
   Start(std::move(op));
 }
 
@@ -349,7 +358,11 @@ void LogStore::LookupDone(const OperationPtr& op, const RecordView* record, bool
   }
   switch (op->kind) {
     case Kind::kRead:
-      if (live) {
+      if (live && op->entry_callback) {
+        --outstanding_;
+        EntryCallback callback = std::move(op->entry_callback);
+        callback(StoredEntry{std::string(record->value()), record->expiry()});
+      } else if (live) {
         --outstanding_;
         ReadCallback callback = std::move(op->read_callback);
         callback(std::string(record->value()));
@@ -495,7 +508,10 @@ void LogStore::RetryWaiting() {
 
 void LogStore::Finish(const OperationPtr& op, Status status) {
   --outstanding_;
-  if (op->kind == Kind::kRead) {
+  if (op->kind == Kind::kRead && op->entry_callback) {
+    EntryCallback callback = std::move(op->entry_callback);
+    callback(std::move(status));
+  } else if (op->kind == Kind::kRead) {
     ReadCallback callback = std::move(op->read_callback);
     callback(std::move(status));
   } else {

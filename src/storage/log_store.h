@@ -53,6 +53,12 @@ struct LogStoreOptions {
   double compaction_trigger = 2.0;
 };
 
+// A live record's value and expiry (Unix ms; nullopt: none), as ReadEntry finds it.
+struct StoredEntry {
+  std::string value;
+  std::optional<int64_t> expiry_ms;
+};
+
 struct LogStoreStats {
   // Where lookups that found a record (value or tombstone) found it.
   uint64_t found_mutable = 0;
@@ -96,6 +102,8 @@ class LogStore {
   using StatusCallback = std::function<void(Status)>;
   // The value, NotFound, or the error (Corruption, I/O errors).
   using ReadCallback = std::function<void(Result<std::string>)>;
+  // The value with its expiry, NotFound, or the error.
+  using EntryCallback = std::function<void(Result<StoredEntry>)>;
   // Gets the current value (nullopt when the key is missing) and returns the new one;
   // nullopt leaves the key as it is. May run more than once for one call (when the
   // chain changes under a pending read, the read is redone): it must have no effects
@@ -119,6 +127,8 @@ class LogStore {
   LogStore& operator=(const LogStore&) = delete;
 
   void Read(std::string_view key, ReadCallback callback);
+  // Read, with the record's expiry.
+  void ReadEntry(std::string_view key, EntryCallback callback);
   // Sets the value (and expiry, in Unix ms; nullopt: none). In place when the chain's
   // newest record is in the mutable region, has this key and takes the same padded
   // size with the new value; appended otherwise. InvalidArgument when the record

@@ -101,6 +101,31 @@ TEST_P(LogStoreTest, ExpiredRecordsReadAsMissing) {
   EXPECT_GE(store_->stats().expired, 3u);
 }
 
+TEST_P(LogStoreTest, ReadEntryGivesTheValueWithItsExpiry) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(Put("timed", "t", now_ms_ + 700).ok());
+  ASSERT_TRUE(Put("plain", "p", std::nullopt).ok());
+  auto entry = [&](std::string_view key) {
+    return store_->RunSync<Result<StoredEntry>>(
+        [&](auto done) { store_->ReadEntry(key, done); });
+  };
+  for (int pass = 0; pass < 2; ++pass) {  // in memory, then from disk
+    Result<StoredEntry> timed = entry("timed");
+    ASSERT_TRUE(timed.ok());
+    EXPECT_EQ(timed->value, "t");
+    EXPECT_EQ(timed->expiry_ms, now_ms_ + 700);
+    Result<StoredEntry> plain = entry("plain");
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(plain->value, "p");
+    EXPECT_FALSE(plain->expiry_ms.has_value());
+    EXPECT_EQ(entry("missing").status().code(), StatusCode::kNotFound);
+    PushToDisk();
+  }
+  EXPECT_GT(store_->stats().found_disk, 0u);
+  now_ms_ += 700;
+  EXPECT_EQ(entry("timed").status().code(), StatusCode::kNotFound);
+}
+
 TEST_P(LogStoreTest, ReadModifyWriteKeepsExpiry) {
   ASSERT_TRUE(Open().ok());
   ASSERT_TRUE(Put("n", "41", now_ms_ + 500).ok());
