@@ -17,6 +17,10 @@ void RegisterConnectionCommands(CommandRegistry& registry);
 void RegisterClientCommands(CommandRegistry& registry);
 void RegisterServerCommands(CommandRegistry& registry);
 void RegisterIntrospectionCommands(CommandRegistry& registry);
+void RegisterStringCommands(CommandRegistry& registry);
+void RegisterBitCommands(CommandRegistry& registry);
+void RegisterKeyCommands(CommandRegistry& registry);
+void RegisterDebugCommands(CommandRegistry& registry);
 
 std::unique_ptr<CommandRegistry> BuildCommandRegistry();
 

@@ -1,0 +1,44 @@
+// Keyspace family handlers (key_commands.cc, expiry_commands.cc); their command table
+// entries are in key_command_table.cc.
+#pragma once
+
+#include "commands/command_context.h"
+
+namespace ferrite {
+
+// key_commands.cc
+void CmdDel(CommandContext& ctx);  // also UNLINK
+void CmdExists(CommandContext& ctx);
+void CmdType(CommandContext& ctx);
+void CmdTouch(CommandContext& ctx);
+void CmdRename(CommandContext& ctx);
+void CmdRenameNx(CommandContext& ctx);
+void CmdCopy(CommandContext& ctx);
+void CmdMove(CommandContext& ctx);
+void CmdRandomKey(CommandContext& ctx);
+void CmdKeys(CommandContext& ctx);
+void CmdScan(CommandContext& ctx);
+void CmdDbSize(CommandContext& ctx);
+void CmdFlushDb(CommandContext& ctx);
+void CmdFlushAll(CommandContext& ctx);
+void CmdSwapDb(CommandContext& ctx);
+void CmdObjectEncoding(CommandContext& ctx);
+void CmdObjectFreq(CommandContext& ctx);
+void CmdObjectIdleTime(CommandContext& ctx);
+void CmdObjectRefCount(CommandContext& ctx);
+void CmdObjectHelp(CommandContext& ctx);
+void CmdDump(CommandContext& ctx);
+void CmdRestore(CommandContext& ctx);
+
+// expiry_commands.cc
+void CmdExpire(CommandContext& ctx);
+void CmdPExpire(CommandContext& ctx);
+void CmdExpireAt(CommandContext& ctx);
+void CmdPExpireAt(CommandContext& ctx);
+void CmdTtl(CommandContext& ctx);
+void CmdPTtl(CommandContext& ctx);
+void CmdExpireTime(CommandContext& ctx);
+void CmdPExpireTime(CommandContext& ctx);
+void CmdPersist(CommandContext& ctx);
+
+}  // namespace ferrite
