@@ -8,6 +8,10 @@ std::unique_ptr<CommandRegistry> BuildCommandRegistry() {
   RegisterClientCommands(*registry);
   RegisterServerCommands(*registry);
   RegisterIntrospectionCommands(*registry);
+  RegisterStringCommands(*registry);
+  RegisterBitCommands(*registry);
+  RegisterKeyCommands(*registry);
+  RegisterDebugCommands(*registry);
   return registry;
 }
 

@@ -81,6 +81,7 @@ struct KeySpec {
   int keynum_index = 0;
   int keynum_first_key = 1;
   int keynum_step = 1;
+  std::string_view notes = {};  // non-empty: COMMAND INFO lists it first
 };
 
 // One argument in COMMAND DOCS.
@@ -94,16 +95,26 @@ struct ArgumentDoc {
   std::vector<ArgumentDoc> children = {};
   std::string_view since = {};
   std::string_view deprecated_since = {};
+  // For a key argument: the index in CommandSpec::key_specs of the spec that finds it.
+  int key_spec_index = -1;
 };
+
+// A key argument found by key_specs[key_spec_index].
+inline ArgumentDoc KeyArgument(std::string_view name, int key_spec_index, uint8_t flags = 0) {
+  return {.name = name, .type = "key", .flags = flags, .key_spec_index = key_spec_index};
+}
 
 struct CommandDoc {
   std::string_view summary;
   std::string_view since;
   std::string_view group;
-  std::string_view complexity;
+  std::string_view complexity;  // empty: COMMAND DOCS leaves it out (MONITOR)
   std::vector<ArgumentDoc> arguments;
   // (version, what changed in it)
   std::vector<std::pair<std::string_view, std::string_view>> history = {};
+  std::vector<std::string_view> doc_flags = {};  // "deprecated", "syscmd"
+  std::string_view deprecated_since = {};
+  std::string_view replaced_by = {};
 };
 
 struct CommandSpec {

@@ -15,7 +15,11 @@ namespace {
 using protocol::ReplyBuilder;
 
 void ReplyKeySpec(ReplyBuilder& r, const KeySpec& spec) {
-  r.MapHeader(3);
+  r.MapHeader(3 + !spec.notes.empty());
+  if (!spec.notes.empty()) {
+    r.Bulk("notes");
+    r.Bulk(spec.notes);
+  }
   r.Bulk("flags");
   r.SetHeader(spec.flags.size());
   for (std::string_view flag : spec.flags) r.SimpleString(flag);
@@ -96,13 +100,17 @@ void ReplyArgumentDoc(ReplyBuilder& r, const ArgumentDoc& arg) {
   if (arg.flags & ArgumentDoc::kOptional) flags.push_back("optional");
   if (arg.flags & ArgumentDoc::kMultiple) flags.push_back("multiple");
   if (arg.flags & ArgumentDoc::kMultipleToken) flags.push_back("multiple_token");
-  size_t fields = 2 + !arg.token.empty() + !arg.since.empty() + !arg.deprecated_since.empty() +
-                  !flags.empty() + !arg.children.empty();
+  size_t fields = 2 + (arg.key_spec_index >= 0) + !arg.token.empty() + !arg.since.empty() +
+                  !arg.deprecated_since.empty() + !flags.empty() + !arg.children.empty();
   r.MapHeader(fields);
   r.Bulk("name");
   r.Bulk(arg.name);
   r.Bulk("type");
   r.Bulk(arg.type);
+  if (arg.key_spec_index >= 0) {
+    r.Bulk("key_spec_index");
+    r.Integer(arg.key_spec_index);
+  }
   if (!arg.token.empty()) {
     r.Bulk("token");
     r.Bulk(arg.token);
@@ -129,15 +137,32 @@ void ReplyArgumentDoc(ReplyBuilder& r, const ArgumentDoc& arg) {
 
 void ReplyCommandDoc(ReplyBuilder& r, const CommandSpec& command) {
   const CommandDoc& doc = command.doc;
-  r.MapHeader(4 + !doc.history.empty() + !doc.arguments.empty() + !command.subcommands.empty());
+  r.MapHeader(3 + !doc.complexity.empty() + !doc.doc_flags.empty() +
+              !doc.deprecated_since.empty() + !doc.replaced_by.empty() + !doc.history.empty() +
+              !doc.arguments.empty() + !command.subcommands.empty());
   r.Bulk("summary");
   r.Bulk(doc.summary);
   r.Bulk("since");
   r.Bulk(doc.since);
   r.Bulk("group");
   r.Bulk(doc.group);
-  r.Bulk("complexity");
-  r.Bulk(doc.complexity);
+  if (!doc.complexity.empty()) {
+    r.Bulk("complexity");
+    r.Bulk(doc.complexity);
+  }
+  if (!doc.doc_flags.empty()) {
+    r.Bulk("doc_flags");
+    r.SetHeader(doc.doc_flags.size());
+    for (std::string_view flag : doc.doc_flags) r.SimpleString(flag);
+  }
+  if (!doc.deprecated_since.empty()) {
+    r.Bulk("deprecated_since");
+    r.Bulk(doc.deprecated_since);
+  }
+  if (!doc.replaced_by.empty()) {
+    r.Bulk("replaced_by");
+    r.Bulk(doc.replaced_by);
+  }
   if (!doc.history.empty()) {
     r.Bulk("history");
     r.SetHeader(doc.history.size());

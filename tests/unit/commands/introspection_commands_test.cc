@@ -64,6 +64,49 @@ TEST_F(IntrospectionCommandsTest, DocsHaveRedisShape) {
   EXPECT_EQ(client_.Run({"COMMAND", "DOCS", "nosuch"}), "*0\r\n");
 }
 
+TEST_F(IntrospectionCommandsTest, KeySpecNotesComeFirst) {
+  // The bytes redis-server 7.0.15 sends for COMMAND INFO getex.
+  EXPECT_EQ(client_.Run({"COMMAND", "INFO", "getex"}),
+            "*1\r\n*10\r\n$5\r\ngetex\r\n:-2\r\n*2\r\n+write\r\n+fast\r\n:1\r\n:1\r\n:1\r\n"
+            "*3\r\n+@write\r\n+@string\r\n+@fast\r\n*0\r\n*1\r\n*8\r\n$5\r\nnotes\r\n$40\r\n"
+            "RW and UPDATE because it changes the TTL\r\n$5\r\nflags\r\n*3\r\n+RW\r\n+access\r\n"
+            "+update\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec"
+            "\r\n*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\n"
+            "range\r\n$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\n"
+            "limit\r\n:0\r\n*0\r\n");
+}
+
+TEST_F(IntrospectionCommandsTest, DocsOfDeprecatedCommand) {
+  std::string docs = client_.Run({"COMMAND", "DOCS", "getset"});
+  EXPECT_EQ(docs.rfind("*2\r\n$6\r\ngetset\r\n*16\r\n$7\r\nsummary\r\n", 0), 0u) << docs;
+  // Redis's bytes after the summary.
+  const std::string rest =
+      "$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nstring\r\n$10\r\ncomplexity\r\n"
+      "$4\r\nO(1)\r\n$9\r\ndoc_flags\r\n*1\r\n+deprecated\r\n$16\r\ndeprecated_since\r\n$5"
+      "\r\n6.2.0\r\n$11\r\nreplaced_by\r\n$30\r\n`SET` with the `!GET` argument\r\n$9\r\n"
+      "arguments\r\n*2\r\n*6\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14"
+      "\r\nkey_spec_index\r\n:0\r\n*4\r\n$4\r\nname\r\n$5\r\nvalue\r\n$4\r\ntype\r\n$6\r\n"
+      "string\r\n";
+  ASSERT_GE(docs.size(), rest.size());
+  EXPECT_EQ(docs.substr(docs.size() - rest.size()), rest);
+}
+
+TEST_F(IntrospectionCommandsTest, DocsOfSecondKeyNameItsKeySpec) {
+  std::string docs = client_.Run({"COMMAND", "DOCS", "rename"});
+  EXPECT_NE(docs.find("*6\r\n$4\r\nname\r\n$6\r\nnewkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n"
+                      "$14\r\nkey_spec_index\r\n:1\r\n"),
+            std::string::npos)
+      << docs;
+}
+
+TEST_F(IntrospectionCommandsTest, DocsWithoutComplexity) {
+  std::string docs = client_.Run({"COMMAND", "DOCS", "monitor"});
+  EXPECT_EQ(docs.rfind("*2\r\n$7\r\nmonitor\r\n*6\r\n$7\r\nsummary\r\n", 0), 0u) << docs;
+  const std::string tail = "$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nserver\r\n";
+  ASSERT_GE(docs.size(), tail.size());
+  EXPECT_EQ(docs.substr(docs.size() - tail.size()), tail);
+}
+
 TEST_F(IntrospectionCommandsTest, GetKeysErrors) {
   EXPECT_EQ(client_.Run({"COMMAND", "GETKEYS", "nosuch", "a"}), "-ERR Invalid command specified\r\n");
   EXPECT_EQ(client_.Run({"COMMAND", "GETKEYS", "echo", "a", "b"}),
