@@ -11,7 +11,6 @@ std::unique_ptr<CommandRegistry> BuildCommandRegistry() {
   RegisterStringCommands(*registry);
   RegisterBitCommands(*registry);
   RegisterKeyCommands(*registry);
-  RegisterDebugCommands(*registry);
   return registry;
 }
 

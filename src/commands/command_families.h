@@ -20,7 +20,6 @@ void RegisterIntrospectionCommands(CommandRegistry& registry);
 void RegisterStringCommands(CommandRegistry& registry);
 void RegisterBitCommands(CommandRegistry& registry);
 void RegisterKeyCommands(CommandRegistry& registry);
-void RegisterDebugCommands(CommandRegistry& registry);
 
 std::unique_ptr<CommandRegistry> BuildCommandRegistry();
 

@@ -15,20 +15,6 @@ void CmdRename(CommandContext& ctx);
 void CmdRenameNx(CommandContext& ctx);
 void CmdCopy(CommandContext& ctx);
 void CmdMove(CommandContext& ctx);
-void CmdRandomKey(CommandContext& ctx);
-void CmdKeys(CommandContext& ctx);
-void CmdScan(CommandContext& ctx);
-void CmdDbSize(CommandContext& ctx);
-void CmdFlushDb(CommandContext& ctx);
-void CmdFlushAll(CommandContext& ctx);
-void CmdSwapDb(CommandContext& ctx);
-void CmdObjectEncoding(CommandContext& ctx);
-void CmdObjectFreq(CommandContext& ctx);
-void CmdObjectIdleTime(CommandContext& ctx);
-void CmdObjectRefCount(CommandContext& ctx);
-void CmdObjectHelp(CommandContext& ctx);
-void CmdDump(CommandContext& ctx);
-void CmdRestore(CommandContext& ctx);
 
 // expiry_commands.cc
 void CmdExpire(CommandContext& ctx);

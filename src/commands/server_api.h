@@ -18,6 +18,7 @@
 namespace ferrite {
 
 class CommandRegistry;
+class KeyspaceRouter;
 
 enum class ClientType : uint8_t { kNormal, kMaster, kReplica, kPubsub };
 
@@ -79,6 +80,9 @@ class ServerApi {
 
   // Starts an orderly shutdown. An error explains a refusal.
   virtual Status Shutdown(const ShutdownRequest& request) = 0;
+
+  // The keyspace's shards, as seen from the calling thread.
+  virtual KeyspaceRouter& keyspace_router() = 0;
 };
 
 }  // namespace ferrite

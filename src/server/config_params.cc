@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "io/io_options.h"
+#include "store/keyspace_shard.h"
 #include "util/ascii.h"
 #include "util/glob_match.h"
 #include "util/logging.h"
@@ -191,12 +192,11 @@ std::string FormatIoEngine(const ServerConfig& config) {
 
 // The I/O parameters are startup-only: every worker creates its engine once, when it
 // starts, and the storage built on an engine can't change it under its feet.
-constexpr std::array<ConfigParam, 24> kParams = {{
+constexpr std::array<ConfigParam, 27> kParams = {{
     {"bind", "addresses to listen on, separated by spaces", false, ParseBind, FormatBind},
     {"port", "TCP port to listen on", false, ParseInteger<&ServerConfig::port, 0, 65535>,
      FormatInteger<&ServerConfig::port>},
-    {"tcp-backlog", "listen() backlog", false,
-     ParseInteger<&ServerConfig::tcp_backlog, 0, INT_MAX>,
+    {"tcp-backlog", "listen() backlog", false, ParseInteger<&ServerConfig::tcp_backlog, 0, INT_MAX>,
      FormatInteger<&ServerConfig::tcp_backlog>},
     {"maxclients", "most simultaneous clients", true,
      ParseInteger<&ServerConfig::maxclients, 1, UINT_MAX>,
@@ -209,8 +209,8 @@ constexpr std::array<ConfigParam, 24> kParams = {{
      FormatInteger<&ServerConfig::tcp_keepalive_seconds>},
     {"requirepass", "password clients must AUTH with (empty: none)", true,
      ParseString<&ServerConfig::requirepass>, FormatString<&ServerConfig::requirepass>},
-    {"databases", "number of databases", false,
-     ParseInteger<&ServerConfig::databases, 1, INT_MAX>,
+    {"databases", "number of databases (at most 256: a stored key spends one byte on it)", false,
+     ParseInteger<&ServerConfig::databases, 1, kMaxDatabases>,
      FormatInteger<&ServerConfig::databases>},
     {"client-query-buffer-limit", "largest query buffer of one client", true,
      ParseMemory<&ServerConfig::client_query_buffer_limit, 1024 * 1024>,
@@ -218,8 +218,8 @@ constexpr std::array<ConfigParam, 24> kParams = {{
     {"proto-max-bulk-len", "largest single request argument", true,
      ParseMemory<&ServerConfig::proto_max_bulk_len, 1024 * 1024>,
      FormatInteger<&ServerConfig::proto_max_bulk_len>},
-    {"client-output-buffer-limit", "output buffer limits per client class", true,
-     ParseOutputLimits, FormatOutputLimits},
+    {"client-output-buffer-limit", "output buffer limits per client class", true, ParseOutputLimits,
+     FormatOutputLimits},
     {"dir", "data directory", false, ParseDir, FormatString<&ServerConfig::dir>},
     {"logfile", "log file (empty: standard output)", false, ParseString<&ServerConfig::logfile>,
      FormatString<&ServerConfig::logfile>},
@@ -230,8 +230,16 @@ constexpr std::array<ConfigParam, 24> kParams = {{
     {"hz", "background task frequency", true, ParseHz, FormatInteger<&ServerConfig::hz>},
     {"save", "snapshot rules (persistence is not available yet)", true, ParseSave,
      FormatString<&ServerConfig::save>},
-    {"appendonly", "append-only file (persistence is not available yet)", true,
-     ParseAppendOnly, FormatYesNo<&ServerConfig::appendonly>},
+    {"appendonly", "append-only file (persistence is not available yet)", true, ParseAppendOnly,
+     FormatYesNo<&ServerConfig::appendonly>},
+    {"maxmemory", "memory for the keyspace's index and in-memory log (0: a quarter of RAM)", false,
+     ParseMemory<&ServerConfig::maxmemory, 0>, FormatInteger<&ServerConfig::maxmemory>},
+    {"storage.page_size", "log page size (a power of two; the largest record it holds)", false,
+     ParseMemory<&ServerConfig::storage_page_size, 4096>,
+     FormatInteger<&ServerConfig::storage_page_size>},
+    {"storage.segment_size", "log segment file size (a power of two, at least the page size)",
+     false, ParseMemory<&ServerConfig::storage_segment_size, 4096>,
+     FormatInteger<&ServerConfig::storage_segment_size>},
     {"io.engine", "disk I/O engine: auto (io_uring if usable), uring or threads", false,
      ParseIoEngine, FormatIoEngine},
     {"io.uring_entries", "io_uring submission queue entries per worker thread", false,

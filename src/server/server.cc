@@ -1,7 +1,9 @@
 #include "server/server.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -16,15 +18,14 @@
 #include <random>
 #include <system_error>
 
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
 #include "commands/command_families.h"
 #include "io/engine_factory.h"
 #include "server/config_params.h"
 #include "server/event_loop.h"
 #include "server/listener.h"
 #include "server/worker.h"
+#include "storage/log_address.h"
+#include "store/db_layout.h"
 #include "util/cycle_clock.h"
 #include "util/logging.h"
 
@@ -38,6 +39,16 @@ std::string RandomHex(size_t length) {
   std::string out(length, '0');
   for (char& c : out) c = kDigits[generator() & 15];
   return out;
+}
+
+// The shard count: `threads`, or one per core, except that a data directory written
+// before keeps the count it was written with when the count is automatic (keys are
+// placed by it; db_layout.h).
+int ShardCount(const ServerConfig& config) {
+  if (config.threads > 0) return config.threads;
+  auto recorded = ReadDbLayoutShards(config.dir);
+  if (recorded.ok() && recorded->has_value()) return static_cast<int>(**recorded);
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 int64_t UnixMs() {
@@ -83,8 +94,7 @@ Server::Server(ServerConfig config)
   shutdown_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (shutdown_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
 
-  int threads = config_->threads;
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = ShardCount(*config_);
   for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>(*this, i));
 }
 
@@ -114,6 +124,52 @@ Status Server::Listen() {
   return Status::Ok();
 }
 
+uint64_t EffectiveMemoryBudget(const ServerConfig& config) {
+  if (config.maxmemory != 0) return config.maxmemory;
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return uint64_t{1} << 30;
+  return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) / 4;
+}
+
+Result<std::vector<KeyspaceShardOptions>> Server::PlanShards() const {
+  std::shared_ptr<const ServerConfig> config = this->config();
+  auto geometry = LogGeometry::FromSizes(config->storage_page_size, config->storage_segment_size);
+  if (!geometry.ok()) {
+    return Status::InvalidArgument("storage.page_size / storage.segment_size: " +
+                                   std::string(geometry.status().message()));
+  }
+  const uint32_t shards = static_cast<uint32_t>(workers_.size());
+  if (Status layout = CheckOrCreateDbLayout(config->dir, shards); !layout.ok()) {
+    return Status::InvalidArgument(std::string(layout.message()) +
+                                   " (set threads to that count, or 0 to follow the directory)");
+  }
+  const uint64_t shard_budget = EffectiveMemoryBudget(*config) / shards;
+  const uint64_t pages = shard_budget / config->storage_page_size;
+  if (pages < 4) {
+    return Status::InvalidArgument(fmt::format(
+        "maxmemory of {} bytes leaves each of the {} shards {} pages of {} bytes; a shard needs "
+        "at least 4 (raise maxmemory or lower storage.page_size)",
+        EffectiveMemoryBudget(*config), shards, pages, config->storage_page_size));
+  }
+  std::vector<KeyspaceShardOptions> plan;
+  for (uint32_t i = 0; i < shards; ++i) {
+    const std::string directory = config->dir + "/shard-" + std::to_string(i);
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    if (error) return Status::FromErrno(error.value(), "create " + directory);
+    KeyspaceShardOptions options;
+    options.store.log = {
+        .directory = directory,
+        .geometry = *geometry,
+        .memory_pages = static_cast<uint32_t>(std::min<uint64_t>(pages, UINT32_MAX)),
+        .direct_io = config->io.direct_io};
+    options.store.memory_budget = shard_budget;
+    plan.push_back(std::move(options));
+  }
+  return plan;
+}
+
 Status Server::StartWorkers() {
   const IoOptions io = config()->io;
   // Decided once, here: every worker then creates the same kind of engine.
@@ -126,32 +182,41 @@ Status Server::StartWorkers() {
                  io_fallback_reason_);
   }
 
+  auto plan = PlanShards();
+  if (!plan.ok()) return plan.status();
+
   // Each thread reports whether it could create its engine (with the engine's
-  // settings) before it runs its loop. The promise lives in the thread's closure, so
-  // that it is never destroyed while the thread is still setting it.
+  // settings) and open its shard before it runs its loop. The promise lives in the thread's
+  // closure, so that it is never destroyed while the thread is still setting it.
   std::vector<std::future<Result<std::string>>> opened;
-  for (auto& worker : workers_) {
+  for (size_t i = 0; i < workers_.size(); ++i) {
     std::promise<Result<std::string>> promise;
     opened.push_back(promise.get_future());
-    threads_.emplace_back(
-        [w = worker.get(), kind = io_engine_kind_, io, promise = std::move(promise)]() mutable {
-          Status status = w->OpenIoEngine(kind, io);
-          if (!status.ok()) {
-            promise.set_value(std::move(status));
-            return;
-          }
-          promise.set_value(w->io_engine()->settings());
-          w->Run();
-        });
+    threads_.emplace_back([w = workers_[i].get(), kind = io_engine_kind_, io,
+                           shard = std::move((*plan)[i]), promise = std::move(promise)]() mutable {
+      Status status = w->OpenIoEngine(kind, io);
+      if (!status.ok()) {
+        promise.set_value(Status::ResourceExhausted(
+            fmt::format("worker thread {} can't create its {} I/O engine: {}", w->index(),
+                        IoEngineKindName(kind), status.message())));
+        return;
+      }
+      status = w->OpenKeyspace(std::move(shard));
+      if (!status.ok()) {
+        promise.set_value(Status::ResourceExhausted(fmt::format(
+            "worker thread {} can't open its shard: {}", w->index(), status.message())));
+        return;
+      }
+      promise.set_value(w->io_engine()->settings());
+      w->Run();
+    });
   }
   Status failure;
   std::string settings;
   for (size_t i = 0; i < opened.size(); ++i) {
     Result<std::string> result = opened[i].get();
     if (!result.ok() && failure.ok()) {
-      failure = Status::ResourceExhausted(
-          fmt::format("worker thread {} can't create its {} I/O engine: {}", i,
-                      IoEngineKindName(io_engine_kind_), result.status().message()));
+      failure = result.status();
     }
     if (result.ok() && settings.empty()) settings = std::move(result).value();
   }
@@ -238,7 +303,8 @@ void Server::ChangeConfig(ConfigPairs changes, Worker& origin, std::function<voi
     ServerConfig updated = *config_;
     Status status = ApplyConfigChanges(updated, changes, /*at_runtime=*/true);
     if (status.ok() && updated.maxclients > config_->maxclients) {
-      int64_t possible = RaiseOpenFilesLimit(updated.maxclients, 32 + 4 * static_cast<int>(workers_.size()));
+      int64_t possible =
+          RaiseOpenFilesLimit(updated.maxclients, 32 + 4 * static_cast<int>(workers_.size()));
       if (possible < updated.maxclients) {
         status = Status::InvalidArgument(
             "ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating "
@@ -276,6 +342,5 @@ void Server::SampleMetrics(int64_t now_ms) {
   input_rate_.Sample(now_ms, input);
   output_rate_.Sample(now_ms, output);
 }
-
 
 }  // namespace ferrite

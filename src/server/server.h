@@ -24,6 +24,7 @@ namespace ferrite {
 
 class Listener;
 class Worker;
+struct KeyspaceShardOptions;
 
 // Facts about the running process, for INFO server.
 struct ServerIdentity {
@@ -95,6 +96,10 @@ class Server {
   void ClientConnected() { connected_clients_.fetch_add(1, std::memory_order_relaxed); }
   void ClientDisconnected() { connected_clients_.fetch_sub(1, std::memory_order_relaxed); }
 
+  // Held while a multi-shard transaction posts its first steps, so that every shard
+  // receives transactions in one order (worker_transaction.h).
+  std::mutex& transaction_order_mutex() { return transaction_order_mutex_; }
+
   // Runs `per_worker` on every worker's thread and hands the results, in worker
   // order, to `done` on `origin`'s thread.
   template <typename T>
@@ -102,6 +107,9 @@ class Server {
               std::function<void(std::vector<T>)> done);
 
  private:
+  // Checks the data directory's layout and the memory budget, and makes each shard's
+  // options (directory dir/shard-<i>, its share of the budget).
+  Result<std::vector<KeyspaceShardOptions>> PlanShards() const;
   void PostToWorker(size_t index, std::function<void()> task);
   void PostToOrigin(Worker& origin, std::function<void()> task);
 
@@ -118,6 +126,7 @@ class Server {
   // Written by StartWorkers() before the threads start; read-only afterwards.
   IoEngineKind io_engine_kind_ = IoEngineKind::kThreads;
   std::string io_fallback_reason_;
+  std::mutex transaction_order_mutex_;
   std::atomic<uint64_t> next_worker_{0};
   std::atomic<uint64_t> next_client_id_{1};
   std::atomic<int64_t> connected_clients_{0};
@@ -132,6 +141,9 @@ class Server {
   std::string shutdown_reason_;  // guarded by shutdown_mutex_
   bool stopped_ = false;
 };
+
+// The keyspace's memory budget: maxmemory, or a quarter of the machine's memory.
+uint64_t EffectiveMemoryBudget(const ServerConfig& config);
 
 // Blocks SIGINT and SIGTERM in the calling thread (and the threads it creates later),
 // so that Server::WaitForShutdown receives them, and ignores SIGPIPE.

@@ -45,6 +45,13 @@ struct ServerConfig {
   // truth (nothing is saved) and cannot be changed.
   std::string save;
   bool appendonly = false;
+  // Bytes of memory for the keyspace's hash index and in-memory log together, over all
+  // shards (Redis's maxmemory; Ferrite moves what does not fit to disk rather than
+  // evicting it). 0: a quarter of the machine's memory.
+  uint64_t maxmemory = 0;
+  // The `[storage]` section: the log's geometry. Startup only.
+  uint64_t storage_page_size = uint64_t{4} << 20;
+  uint64_t storage_segment_size = uint64_t{64} << 20;
   // The `[io]` section (`io.engine`, ...): how each worker's IoEngine is set up.
   // Startup only.
   IoOptions io;

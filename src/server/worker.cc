@@ -1,5 +1,7 @@
 #include "server/worker.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <set>
 
@@ -8,6 +10,7 @@
 #include "server/connection.h"
 #include "server/info_report.h"
 #include "server/server.h"
+#include "server/worker_transaction.h"
 
 namespace ferrite {
 namespace {
@@ -39,10 +42,27 @@ Status Worker::OpenIoEngine(IoEngineKind kind, const IoOptions& options) {
   return Status::Ok();
 }
 
+Status Worker::OpenKeyspace(KeyspaceShardOptions options) {
+  auto shard = KeyspaceShard::Open(*io_engine_, std::move(options));
+  if (!shard.ok()) return shard.status();
+  keyspace_ = std::move(shard).value();
+  return Status::Ok();
+}
+
 void Worker::Run() {
   loop_.RunAfter(1000 / config_->hz, [this] { Cron(); });
   loop_.Run();
+  CloseKeyspace();
   CloseIoEngine();
+}
+
+void Worker::CloseKeyspace() {
+  if (!keyspace_) return;
+  Status closed = keyspace_->Close();
+  if (!closed.ok()) {
+    spdlog::error("shard {} could not checkpoint at shutdown: {}", index_, closed.message());
+  }
+  keyspace_.reset();
 }
 
 void Worker::CloseIoEngine() {
@@ -53,7 +73,15 @@ void Worker::CloseIoEngine() {
   io_engine_.reset();
 }
 
-void Worker::IoPoller::OnIoEvent(uint32_t) { worker_.io_engine_->Poll(); }
+void Worker::IoPoller::OnIoEvent(uint32_t) {
+  // The store runs the engine's completions and then what they made possible (writes
+  // that waited for the tail).
+  if (worker_.keyspace_) {
+    worker_.keyspace_->Poll();
+  } else {
+    worker_.io_engine_->Poll();
+  }
+}
 
 IoReport Worker::ReportIo() const {
   IoReport report;
@@ -66,6 +94,8 @@ IoReport Worker::ReportIo() const {
 }
 
 void Worker::BeforeSleep() {
+  // Disk reads the commands of this iteration prepared go out in one submission.
+  if (keyspace_) keyspace_->Poll();
   // FlushOutput never adds to pending_writes_, so indexes stay valid.
   for (size_t i = 0; i < pending_writes_.size(); ++i) pending_writes_[i]->FlushOutput();
   pending_writes_.clear();
@@ -197,11 +227,12 @@ void Worker::Info(std::span<const std::string_view> sections,
       });
 }
 
-void Worker::ListClients(
-    ClientFilter filter, std::function<void(std::vector<std::pair<uint64_t, std::string>>)> done) {
+void Worker::ListClients(ClientFilter filter,
+                         std::function<void(std::vector<std::pair<uint64_t, std::string>>)> done) {
   using Lines = std::vector<std::pair<uint64_t, std::string>>;
   server_.Gather<Lines>(
-      *this, [filter = std::move(filter)](Worker& worker) { return worker.DescribeClients(filter); },
+      *this,
+      [filter = std::move(filter)](Worker& worker) { return worker.DescribeClients(filter); },
       [done = std::move(done)](std::vector<Lines> parts) {
         Lines all;
         for (Lines& part : parts) {
@@ -230,6 +261,31 @@ Status Worker::Shutdown(const ShutdownRequest&) {
   // Nothing is persisted yet, so SAVE/NOSAVE/NOW/FORCE change nothing.
   server_.RequestShutdown("User requested shutdown...");
   return Status::Ok();
+}
+
+uint32_t Worker::shard_count() const { return static_cast<uint32_t>(server_.worker_count()); }
+
+void Worker::RunOnLocalShard(std::vector<std::string> keys, ShardWork work) {
+  if (!keyspace_) return;  // shutting down: the client is going away too
+  KeyspaceShard* shard = keyspace_.get();
+  shard->gate().Run(std::move(keys), [shard, work = std::move(work)](KeyGate::Release release) {
+    work(*shard, std::move(release));
+  });
+}
+
+void Worker::RunOnShard(uint32_t shard, std::vector<std::string> keys, ShardWork work) {
+  if (shard == local_shard()) {
+    RunOnLocalShard(std::move(keys), std::move(work));
+    return;
+  }
+  Worker& owner = server_.worker(shard);
+  owner.loop().Post([&owner, keys = std::move(keys), work = std::move(work)]() mutable {
+    owner.RunOnLocalShard(std::move(keys), std::move(work));
+  });
+}
+
+std::shared_ptr<ShardTransaction> Worker::BeginTransaction(std::vector<TransactionPart> parts) {
+  return std::make_shared<WorkerTransaction>(server_, *this, std::move(parts));
 }
 
 }  // namespace ferrite

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "commands/command_context.h"
+#include "commands/keyspace_router.h"
 #include "commands/server_api.h"
 #include "io/io_engine.h"
 #include "io/io_options.h"
@@ -18,6 +19,7 @@
 #include "server/event_loop.h"
 #include "server/server_config.h"
 #include "server/server_stats.h"
+#include "store/keyspace_shard.h"
 
 namespace ferrite {
 
@@ -38,7 +40,7 @@ struct IoReport {
   }
 };
 
-class Worker final : public ServerApi {
+class Worker final : public ServerApi, public KeyspaceRouter {
  public:
   Worker(Server& server, int index);
   ~Worker() override;
@@ -55,9 +57,15 @@ class Worker final : public ServerApi {
   // engine from then on, before Run(); the loop polls the engine when its completion
   // descriptor becomes readable.
   Status OpenIoEngine(IoEngineKind kind, const IoOptions& options);
-  // Thread body: runs the loop until the server stops, then drains and destroys the
-  // IoEngine (every operation still in flight completes, callbacks included).
+  // Opens this worker's shard of the keyspace on its IoEngine. Worker thread only,
+  // after OpenIoEngine() and before Run().
+  Status OpenKeyspace(KeyspaceShardOptions options);
+  // Thread body: runs the loop until the server stops, then closes the keyspace shard
+  // (checkpointing it) and drains and destroys the IoEngine (every operation still in
+  // flight completes, callbacks included).
   void Run();
+  // Loop thread only. Null before OpenKeyspace() and after Run() has returned.
+  KeyspaceShard* keyspace() { return keyspace_.get(); }
   // Loop thread only. Null before OpenIoEngine() and after Run() has returned.
   IoEngine* io_engine() { return io_engine_.get(); }
   // This worker's part of INFO io. Loop thread only.
@@ -91,6 +99,15 @@ class Worker final : public ServerApi {
   void KillClients(ClientFilter filter, uint64_t caller_id,
                    std::function<void(size_t)> done) override;
   Status Shutdown(const ShutdownRequest& request) override;
+  KeyspaceRouter& keyspace_router() override { return *this; }
+
+  // KeyspaceRouter
+  uint32_t shard_count() const override;
+  uint32_t local_shard() const override { return static_cast<uint32_t>(index_); }
+  void RunOnShard(uint32_t shard, std::vector<std::string> keys, ShardWork work) override;
+  std::shared_ptr<ShardTransaction> BeginTransaction(std::vector<TransactionPart> parts) override;
+  // Runs `work` with this worker's shard: the target of RunOnShard from other threads.
+  void RunOnLocalShard(std::vector<std::string> keys, ShardWork work);
 
  private:
   // Runs the engine's completions when its descriptor is readable.
@@ -106,13 +123,15 @@ class Worker final : public ServerApi {
   void BeforeSleep();
   void Cron();
   void CloseIoEngine();
+  void CloseKeyspace();
 
   Server& server_;
   const int index_;
   EventLoop loop_;
   WorkerStats stats_;
   std::shared_ptr<const ServerConfig> config_;
-  std::unique_ptr<IoEngine> io_engine_;  // loop thread only
+  std::unique_ptr<IoEngine> io_engine_;      // loop thread only
+  std::unique_ptr<KeyspaceShard> keyspace_;  // loop thread only; uses io_engine_
   IoPoller io_poller_{*this};
   int io_completion_fd_ = -1;  // watched by loop_ while io_engine_ is open
 

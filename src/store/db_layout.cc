@@ -48,6 +48,18 @@ Status Mismatch(const std::string& directory, uint32_t written, uint32_t asked) 
 
 }  // namespace
 
+Result<std::optional<uint32_t>> ReadDbLayoutShards(const std::string& directory) {
+  const std::string path = directory + "/" + std::string(kDbLayoutFileName);
+  auto text = ReadWholeFile(path, 4096);
+  if (!text.ok()) {
+    if (text.status().code() == StatusCode::kNotFound) return std::optional<uint32_t>();
+    return text.status();
+  }
+  std::optional<uint32_t> written = Decode(*text);
+  if (!written.has_value()) return Status::Corruption(path + " is not a Ferrite layout file");
+  return written;
+}
+
 Status CheckOrCreateDbLayout(const std::string& directory, uint32_t shards) {
   std::error_code error;
   std::filesystem::create_directories(directory, error);

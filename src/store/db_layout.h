@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,5 +23,9 @@ inline constexpr std::string_view kDbLayoutFileName = "FERRITE";
 // directory when missing. InvalidArgument naming both counts when they differ;
 // Corruption naming the file when it is not a layout file.
 Status CheckOrCreateDbLayout(const std::string& directory, uint32_t shards);
+
+// The shard count `directory`'s layout file records; nullopt when there is no layout
+// file (or no directory). Corruption naming the file when it is not a layout file.
+Result<std::optional<uint32_t>> ReadDbLayoutShards(const std::string& directory);
 
 }  // namespace ferrite

@@ -24,8 +24,11 @@ TEST(ConfigParamsTest, EveryParameterRoundTrips) {
 
 TEST(ConfigParamsTest, ValuesUseRedisSyntax) {
   ServerConfig config;
-  ASSERT_TRUE(Set(config, {{"client-query-buffer-limit", "2gb"}, {"proto-max-bulk-len", "1mb"},
-                           {"maxclients", "50"}, {"requirepass", "pw"}, {"loglevel", "WARNING"}})
+  ASSERT_TRUE(Set(config, {{"client-query-buffer-limit", "2gb"},
+                           {"proto-max-bulk-len", "1mb"},
+                           {"maxclients", "50"},
+                           {"requirepass", "pw"},
+                           {"loglevel", "WARNING"}})
                   .ok());
   EXPECT_EQ(config.client_query_buffer_limit, 2ull << 30);
   EXPECT_EQ(config.proto_max_bulk_len, 1ull << 20);
@@ -47,9 +50,12 @@ TEST(ConfigParamsTest, IoParametersFillIoOptions) {
   EXPECT_EQ(FindConfigParam("io.direct_io")->format(config), "yes");
   EXPECT_EQ(FindConfigParam("io.pool_threads")->format(config), "8");
   ASSERT_TRUE(Set(config,
-                  {{"io.engine", "THREADS"}, {"io.uring_entries", "1024"},
-                   {"io.registered_buffers", "0"}, {"io.uring_sqpoll", "yes"},
-                   {"io.direct_io", "no"}, {"io.pool_threads", "2"}},
+                  {{"io.engine", "THREADS"},
+                   {"io.uring_entries", "1024"},
+                   {"io.registered_buffers", "0"},
+                   {"io.uring_sqpoll", "yes"},
+                   {"io.direct_io", "no"},
+                   {"io.pool_threads", "2"}},
                   /*at_runtime=*/false)
                   .ok());
   EXPECT_EQ(config.io.engine, IoEngineKind::kThreads);
@@ -174,9 +180,10 @@ TEST(ConfigParamsTest, GetMatchesGlobsOnce) {
   ServerConfig config;
   std::string_view patterns[] = {"max*", "*clients", "TIMEOUT"};
   ConfigPairs pairs = MatchConfigParams(config, patterns);
-  ASSERT_EQ(pairs.size(), 2u);
+  ASSERT_EQ(pairs.size(), 3u);
   EXPECT_EQ(pairs[0], (std::pair<std::string, std::string>{"maxclients", "10000"}));
-  EXPECT_EQ(pairs[1], (std::pair<std::string, std::string>{"TIMEOUT", "0"}))
+  EXPECT_EQ(pairs[1], (std::pair<std::string, std::string>{"maxmemory", "0"}));
+  EXPECT_EQ(pairs[2], (std::pair<std::string, std::string>{"TIMEOUT", "0"}))
       << "a plain name comes back as it was asked";
   std::string_view none[] = {"zzz*"};
   EXPECT_TRUE(MatchConfigParams(config, none).empty());

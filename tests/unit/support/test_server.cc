@@ -1,27 +1,65 @@
 #include "support/test_server.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <vector>
 
 #include "util/strict_int.h"
 
 namespace ferrite::testing {
 
+namespace {
+
+// Data directories TestConfig() handed out, removed when the test process exits.
+class TestDirectories {
+ public:
+  ~TestDirectories() {
+    for (const std::string& directory : directories_) {
+      std::error_code ignored;
+      std::filesystem::remove_all(directory, ignored);
+    }
+  }
+  std::string Make() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "ferrite-unit-test-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("mkdtemp: " + std::string(strerror(errno)));
+    }
+    directories_.push_back(pattern);
+    return pattern;
+  }
+
+ private:
+  std::vector<std::string> directories_;
+};
+
+TestDirectories& Directories() {
+  static TestDirectories directories;
+  return directories;
+}
+
+}  // namespace
+
 ServerConfig TestConfig() {
   ServerConfig config;
   config.port = 0;
   config.threads = 2;
-  config.dir = (std::filesystem::temp_directory_path() / "ferrite-unit-tests").string();
+  config.dir = Directories().Make();
+  // Small enough for many servers at once, large enough for every test's data.
+  config.maxmemory = uint64_t{32} << 20;
+  config.storage_page_size = uint64_t{1} << 20;
+  config.storage_segment_size = uint64_t{8} << 20;
   return config;
 }
 
@@ -109,16 +147,28 @@ size_t TestClient::ReplyEnd(size_t pos) const {
   std::string_view header(buffer_.data() + pos + 1, line_end - pos - 1);
   size_t after = line_end + 2;
   switch (type) {
-    case '+': case '-': case ':': case '_': case ',': case '#': case '(':
+    case '+':
+    case '-':
+    case ':':
+    case '_':
+    case ',':
+    case '#':
+    case '(':
       return after;
-    case '$': case '=': case '!': {
+    case '$':
+    case '=':
+    case '!': {
       auto length = ParseStrictInt64(header);
       if (!length) return std::string::npos;
       if (*length < 0) return after;
       size_t end = after + static_cast<size_t>(*length) + 2;
       return end <= buffer_.size() ? end : std::string::npos;
     }
-    case '*': case '~': case '>': case '%': case '|': {
+    case '*':
+    case '~':
+    case '>':
+    case '%':
+    case '|': {
       auto count = ParseStrictInt64(header);
       if (!count) return std::string::npos;
       int64_t elements = (type == '%' || type == '|') ? *count * 2 : *count;

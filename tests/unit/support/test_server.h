@@ -15,7 +15,8 @@
 
 namespace ferrite::testing {
 
-// Defaults for tests: 127.0.0.1, a free port, two workers, data in a temp dir.
+// Defaults for tests: 127.0.0.1, a free port, two workers, a small memory budget, and
+// a fresh temporary data directory (each call its own; removed when the process exits).
 ServerConfig TestConfig();
 
 class TestServer {

@@ -1,0 +1,43 @@
+#include "commands/value_access.h"
+
+#include <utility>
+
+#include "commands/reply_writers.h"
+
+namespace ferrite {
+
+void ModifyString(CommandContext& ctx, std::string_view key, ModifyFunction update) {
+  const int db = ctx.session.db;
+  RunOnKey(ctx, key,
+           [db, key = std::string(key), update = std::move(update)](KeyspaceShard& shard,
+                                                                    Respond respond) {
+             shard.Get(db, key, [&shard, db, key, update, respond](Result<StoredEntry> found) {
+               Lookup lookup = ToLookup(std::move(found));
+               if (!lookup.ok()) return respond(ErrorWriter(lookup.status()));
+               Result<Modification> change = update(ValueOf(*lookup));
+               if (!change.ok()) return respond(ErrorWriter(change.status()));
+               if (!change->value) return respond(std::move(change->reply));
+               const std::optional<int64_t> expiry = *lookup ? (*lookup)->expiry_ms : std::nullopt;
+               shard.Put(db, key, *change->value, expiry,
+                         [respond, reply = std::move(change->reply)](Status status) {
+                           respond(status.ok() ? reply : ErrorWriter(status));
+                         });
+             });
+           });
+}
+
+void ReadString(CommandContext& ctx, std::string_view key,
+                std::function<ReplyWriter(std::optional<std::string_view>)> reply) {
+  const int db = ctx.session.db;
+  RunOnKey(ctx, key,
+           [db, key = std::string(key), reply = std::move(reply)](KeyspaceShard& shard,
+                                                                  Respond respond) {
+             shard.Get(db, key, [reply, respond](Result<StoredEntry> found) {
+               Lookup lookup = ToLookup(std::move(found));
+               if (!lookup.ok()) return respond(ErrorWriter(lookup.status()));
+               respond(reply(ValueOf(*lookup)));
+             });
+           });
+}
+
+}  // namespace ferrite
