@@ -1,5 +1,6 @@
 #include "server/info_report.h"
 
+#include <fmt/format.h>
 #include <malloc.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -12,8 +13,6 @@
 #include <map>
 #include <set>
 
-#include <fmt/format.h>
-
 #include "commands/command_families.h"
 #include "io/io_options.h"
 #include "io/io_request.h"
@@ -25,18 +24,21 @@
 namespace ferrite {
 namespace {
 
-// Sections in the order Redis prints them, with Ferrite's `io` after `persistence`:
-// both are about the disk, and `keyspace` stays last, where scripts look for it.
-constexpr std::array<std::string_view, 14> kSectionOrder = {
-    "server", "clients", "memory",       "persistence", "io",           "stats",   "replication",
-    "cpu",    "modules", "commandstats", "errorstats",  "latencystats", "cluster", "keyspace"};
-constexpr std::array<std::string_view, 12> kDefaultSections = {
-    "server",      "clients", "memory",  "persistence", "io",      "stats",
+// Sections in the order Redis prints them, with Ferrite's `io` and `tiering` after
+// `persistence`: all are about the disk, and `keyspace` stays last, where scripts look
+// for it.
+constexpr std::array<std::string_view, 15> kSectionOrder = {
+    "server",       "clients",    "memory",       "persistence", "io",
+    "tiering",      "stats",      "replication",  "cpu",         "modules",
+    "commandstats", "errorstats", "latencystats", "cluster",     "keyspace"};
+constexpr std::array<std::string_view, 13> kDefaultSections = {
+    "server",      "clients", "memory",  "persistence", "io",      "tiering", "stats",
     "replication", "cpu",     "modules", "errorstats",  "cluster", "keyspace"};
 
 uint64_t Sum(const Server& server, const Counter WorkerStats::*counter) {
   uint64_t total = 0;
-  for (size_t i = 0; i < server.worker_count(); ++i) total += (server.worker(i).stats().*counter).Get();
+  for (size_t i = 0; i < server.worker_count(); ++i)
+    total += (server.worker(i).stats().*counter).Get();
   return total;
 }
 
@@ -83,9 +85,9 @@ void AppendServer(std::string& out, const Server& server, const ServerConfig& co
                  "config_file:{}\r\n"
                  "io_threads_active:0\r\n"
                  "threads:{}\r\n",
-                 kRedisCompatibleVersion, FERRITE_VERSION, name.sysname, name.release,
-                 name.machine, sizeof(void*) * 8, __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,
-                 getpid(), identity.run_id, server.port(),
+                 kRedisCompatibleVersion, FERRITE_VERSION, name.sysname, name.release, name.machine,
+                 sizeof(void*) * 8, __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__, getpid(),
+                 identity.run_id, server.port(),
                  static_cast<int64_t>(now.tv_sec) * 1'000'000 + now.tv_usec, uptime_s,
                  uptime_s / 86400, config.hz, config.hz, (now.tv_sec) & ((1 << 24) - 1),
                  identity.executable, config.config_file, server.worker_count());
@@ -166,50 +168,48 @@ void AppendPersistence(std::string& out, const Server& server) {
 }
 
 void AppendStats(std::string& out, const Server& server) {
-  fmt::format_to(std::back_inserter(out),
-                 "# Stats\r\n"
-                 "total_connections_received:{}\r\n"
-                 "total_commands_processed:{}\r\n"
-                 "instantaneous_ops_per_sec:{}\r\n"
-                 "total_net_input_bytes:{}\r\n"
-                 "total_net_output_bytes:{}\r\n"
-                 "total_net_repl_input_bytes:0\r\n"
-                 "total_net_repl_output_bytes:0\r\n"
-                 "instantaneous_input_kbps:{:.2f}\r\n"
-                 "instantaneous_output_kbps:{:.2f}\r\n"
-                 "instantaneous_input_repl_kbps:0.00\r\n"
-                 "instantaneous_output_repl_kbps:0.00\r\n"
-                 "rejected_connections:{}\r\n"
-                 "sync_full:0\r\n"
-                 "sync_partial_ok:0\r\n"
-                 "sync_partial_err:0\r\n"
-                 "expired_keys:0\r\n"
-                 "expired_stale_perc:0.00\r\n"
-                 "expired_time_cap_reached_count:0\r\n"
-                 "evicted_keys:0\r\n"
-                 "evicted_clients:0\r\n"
-                 "keyspace_hits:0\r\n"
-                 "keyspace_misses:0\r\n"
-                 "pubsub_channels:0\r\n"
-                 "pubsub_patterns:0\r\n"
-                 "pubsubshard_channels:0\r\n"
-                 "total_forks:0\r\n"
-                 "unexpected_error_replies:0\r\n"
-                 "total_error_replies:{}\r\n"
-                 "total_reads_processed:{}\r\n"
-                 "total_writes_processed:{}\r\n"
-                 "io_threaded_reads_processed:0\r\n"
-                 "io_threaded_writes_processed:0\r\n",
-                 Sum(server, &WorkerStats::connections_received),
-                 Sum(server, &WorkerStats::commands_processed),
-                 static_cast<int64_t>(server.ops_per_second() + 0.5),
-                 Sum(server, &WorkerStats::net_input_bytes),
-                 Sum(server, &WorkerStats::net_output_bytes),
-                 server.input_bytes_per_second() / 1024, server.output_bytes_per_second() / 1024,
-                 Sum(server, &WorkerStats::rejected_connections),
-                 Sum(server, &WorkerStats::error_replies),
-                 Sum(server, &WorkerStats::reads_processed),
-                 Sum(server, &WorkerStats::writes_processed));
+  fmt::format_to(
+      std::back_inserter(out),
+      "# Stats\r\n"
+      "total_connections_received:{}\r\n"
+      "total_commands_processed:{}\r\n"
+      "instantaneous_ops_per_sec:{}\r\n"
+      "total_net_input_bytes:{}\r\n"
+      "total_net_output_bytes:{}\r\n"
+      "total_net_repl_input_bytes:0\r\n"
+      "total_net_repl_output_bytes:0\r\n"
+      "instantaneous_input_kbps:{:.2f}\r\n"
+      "instantaneous_output_kbps:{:.2f}\r\n"
+      "instantaneous_input_repl_kbps:0.00\r\n"
+      "instantaneous_output_repl_kbps:0.00\r\n"
+      "rejected_connections:{}\r\n"
+      "sync_full:0\r\n"
+      "sync_partial_ok:0\r\n"
+      "sync_partial_err:0\r\n"
+      "expired_keys:0\r\n"
+      "expired_stale_perc:0.00\r\n"
+      "expired_time_cap_reached_count:0\r\n"
+      "evicted_keys:0\r\n"
+      "evicted_clients:0\r\n"
+      "keyspace_hits:0\r\n"
+      "keyspace_misses:0\r\n"
+      "pubsub_channels:0\r\n"
+      "pubsub_patterns:0\r\n"
+      "pubsubshard_channels:0\r\n"
+      "total_forks:0\r\n"
+      "unexpected_error_replies:0\r\n"
+      "total_error_replies:{}\r\n"
+      "total_reads_processed:{}\r\n"
+      "total_writes_processed:{}\r\n"
+      "io_threaded_reads_processed:0\r\n"
+      "io_threaded_writes_processed:0\r\n",
+      Sum(server, &WorkerStats::connections_received),
+      Sum(server, &WorkerStats::commands_processed),
+      static_cast<int64_t>(server.ops_per_second() + 0.5),
+      Sum(server, &WorkerStats::net_input_bytes), Sum(server, &WorkerStats::net_output_bytes),
+      server.input_bytes_per_second() / 1024, server.output_bytes_per_second() / 1024,
+      Sum(server, &WorkerStats::rejected_connections), Sum(server, &WorkerStats::error_replies),
+      Sum(server, &WorkerStats::reads_processed), Sum(server, &WorkerStats::writes_processed));
 }
 
 void AppendReplication(std::string& out, const Server& server) {
@@ -355,8 +355,34 @@ std::set<std::string> SelectInfoSections(std::span<const std::string_view> reque
   return selected;
 }
 
+void AppendTiering(std::string& out, const TieringReport& t) {
+  fmt::format_to(std::back_inserter(out),
+                 "# Tiering\r\n"
+                 "memory_budget:{}\r\n"
+                 "memory_used:{}\r\n"
+                 "index_bytes:{}\r\n"
+                 "index_entries:{}\r\n"
+                 "log_bytes_in_memory:{}\r\n"
+                 "log_bytes_on_disk:{}\r\n"
+                 "reads_from_mutable:{}\r\n"
+                 "reads_from_read_only:{}\r\n"
+                 "reads_from_disk:{}\r\n"
+                 "pending_lookups:{}\r\n"
+                 "disk_reads:{}\r\n"
+                 "operations_in_flight:{}\r\n"
+                 "pages_flushed:{}\r\n"
+                 "pages_evicted:{}\r\n"
+                 "checkpoints:{}\r\n"
+                 "compacted_segments:{}\r\n"
+                 "compaction_copied_records:{}\r\n",
+                 t.memory_budget, t.memory_bytes, t.index_bytes, t.index_entries,
+                 t.log_bytes_in_memory, t.log_bytes_on_disk, t.found_mutable, t.found_read_only,
+                 t.found_disk, t.pending_lookups, t.disk_reads, t.pending_now, t.pages_flushed,
+                 t.evictions, t.checkpoints, t.compacted_segments, t.compaction_copied);
+}
+
 std::string BuildInfoReport(const Server& server, const std::set<std::string>& selected,
-                            const IoReport& io) {
+                            const WorkerReport& workers) {
   std::shared_ptr<const ServerConfig> config = server.config();
   std::string out;
   for (std::string_view section : kSectionOrder) {
@@ -366,7 +392,8 @@ std::string BuildInfoReport(const Server& server, const std::set<std::string>& s
     if (section == "clients") AppendClients(out, server, *config);
     if (section == "memory") AppendMemory(out);
     if (section == "persistence") AppendPersistence(out, server);
-    if (section == "io") AppendIo(out, server, *config, io);
+    if (section == "io") AppendIo(out, server, *config, workers.io);
+    if (section == "tiering") AppendTiering(out, workers.tiering);
     if (section == "stats") AppendStats(out, server);
     if (section == "replication") AppendReplication(out, server);
     if (section == "cpu") AppendCpu(out);

@@ -1,5 +1,6 @@
 // The text of INFO: Redis's sections and field names, filled from the server's state,
-// plus Ferrite's own `# IO` section on the workers' I/O engines.
+// plus Ferrite's own `# IO` section on the workers' I/O engines and `# Tiering` on their
+// keyspace shards.
 #pragma once
 
 #include <set>
@@ -10,15 +11,16 @@
 namespace ferrite {
 
 class Server;
-struct IoReport;
+struct WorkerReport;
 
 // The sections a request selects: names lower-cased, "default", "all" and "everything"
 // expanded; no names means default. Unknown names select nothing, as in Redis.
 std::set<std::string> SelectInfoSections(std::span<const std::string_view> requested);
 
 // The report on `sections` (as SelectInfoSections gives them), in Redis's section
-// order. `io` is the sum of every worker's IoReport, read only for the io section.
+// order. `workers` is the sum of every worker's report, read only for the io and
+// tiering sections.
 std::string BuildInfoReport(const Server& server, const std::set<std::string>& sections,
-                            const IoReport& io);
+                            const WorkerReport& workers);
 
 }  // namespace ferrite

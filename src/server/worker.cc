@@ -83,12 +83,55 @@ void Worker::IoPoller::OnIoEvent(uint32_t) {
   }
 }
 
-IoReport Worker::ReportIo() const {
-  IoReport report;
+void TieringReport::Merge(const TieringReport& other) {
+  memory_budget += other.memory_budget;
+  memory_bytes += other.memory_bytes;
+  index_bytes += other.index_bytes;
+  log_bytes_in_memory += other.log_bytes_in_memory;
+  log_bytes_on_disk += other.log_bytes_on_disk;
+  index_entries += other.index_entries;
+  found_mutable += other.found_mutable;
+  found_read_only += other.found_read_only;
+  found_disk += other.found_disk;
+  pending_lookups += other.pending_lookups;
+  disk_reads += other.disk_reads;
+  pending_now += other.pending_now;
+  pages_flushed += other.pages_flushed;
+  evictions += other.evictions;
+  checkpoints += other.checkpoints;
+  compacted_segments += other.compacted_segments;
+  compaction_copied += other.compaction_copied;
+}
+
+WorkerReport Worker::Report() {
+  WorkerReport report;
   if (io_engine_) {
-    report.stats = io_engine_->stats();
-    report.in_flight = io_engine_->in_flight();
-    report.settings = io_engine_->settings();
+    report.io.stats = io_engine_->stats();
+    report.io.in_flight = io_engine_->in_flight();
+    report.io.settings = io_engine_->settings();
+  }
+  if (keyspace_) {
+    LogStore& store = keyspace_->store();
+    const HybridLog& log = store.log();
+    const LogStoreStats& stats = store.stats();
+    TieringReport& t = report.tiering;
+    t.memory_budget = store.memory_budget();
+    t.memory_bytes = store.memory_bytes();
+    t.index_bytes = store.index().memory_bytes();
+    t.log_bytes_in_memory = log.tail() - log.head();
+    t.log_bytes_on_disk = log.head() - log.begin();
+    t.index_entries = store.index().entry_count();
+    t.found_mutable = stats.found_mutable;
+    t.found_read_only = stats.found_read_only;
+    t.found_disk = stats.found_disk;
+    t.pending_lookups = stats.pending_lookups;
+    t.disk_reads = stats.disk_reads;
+    t.pending_now = store.outstanding();
+    t.pages_flushed = log.stats().pages_flushed;
+    t.evictions = log.stats().evictions;
+    t.checkpoints = stats.checkpoints;
+    t.compacted_segments = stats.compacted_segments;
+    t.compaction_copied = stats.compaction_copied;
   }
   return report;
 }
@@ -213,16 +256,17 @@ void Worker::ResetStats(std::function<void()> done) {
 void Worker::Info(std::span<const std::string_view> sections,
                   std::function<void(std::string)> done) {
   std::set<std::string> selected = SelectInfoSections(sections);
-  if (!selected.contains("io")) {
-    done(BuildInfoReport(server_, selected, IoReport{}));
+  if (!selected.contains("io") && !selected.contains("tiering")) {
+    done(BuildInfoReport(server_, selected, WorkerReport{}));
     return;
   }
-  // Each engine's counters belong to its worker's thread: read them there.
-  server_.Gather<IoReport>(
-      *this, [](Worker& worker) { return worker.ReportIo(); },
-      [this, selected = std::move(selected), done = std::move(done)](std::vector<IoReport> parts) {
-        IoReport total;
-        for (const IoReport& part : parts) total.Merge(part);
+  // Each engine's and shard's counters belong to its worker's thread: read them there.
+  server_.Gather<WorkerReport>(
+      *this, [](Worker& worker) { return worker.Report(); },
+      [this, selected = std::move(selected),
+       done = std::move(done)](std::vector<WorkerReport> parts) {
+        WorkerReport total;
+        for (const WorkerReport& part : parts) total.Merge(part);
         done(BuildInfoReport(server_, selected, total));
       });
 }

@@ -40,6 +40,42 @@ struct IoReport {
   }
 };
 
+// What INFO tiering reports about a worker's keyspace shard, or the sum of all: where
+// lookups found their records, the memory budget and its use, and the log's
+// maintenance.
+struct TieringReport {
+  uint64_t memory_budget = 0;
+  uint64_t memory_bytes = 0;  // index + log page buffers
+  uint64_t index_bytes = 0;
+  uint64_t log_bytes_in_memory = 0;  // [head, tail)
+  uint64_t log_bytes_on_disk = 0;    // [begin, head)
+  uint64_t index_entries = 0;
+  uint64_t found_mutable = 0;
+  uint64_t found_read_only = 0;
+  uint64_t found_disk = 0;
+  uint64_t pending_lookups = 0;
+  uint64_t disk_reads = 0;
+  uint64_t pending_now = 0;  // operations whose callbacks have not run
+  uint64_t pages_flushed = 0;
+  uint64_t evictions = 0;
+  uint64_t checkpoints = 0;
+  uint64_t compacted_segments = 0;
+  uint64_t compaction_copied = 0;
+
+  void Merge(const TieringReport& other);
+};
+
+// Everything INFO gathers from the workers' threads.
+struct WorkerReport {
+  IoReport io;
+  TieringReport tiering;
+
+  void Merge(const WorkerReport& other) {
+    io.Merge(other.io);
+    tiering.Merge(other.tiering);
+  }
+};
+
 class Worker final : public ServerApi, public KeyspaceRouter {
  public:
   Worker(Server& server, int index);
@@ -68,8 +104,8 @@ class Worker final : public ServerApi, public KeyspaceRouter {
   KeyspaceShard* keyspace() { return keyspace_.get(); }
   // Loop thread only. Null before OpenIoEngine() and after Run() has returned.
   IoEngine* io_engine() { return io_engine_.get(); }
-  // This worker's part of INFO io. Loop thread only.
-  IoReport ReportIo() const;
+  // This worker's part of INFO io and INFO tiering. Loop thread only.
+  WorkerReport Report();
 
   // Loop thread only.
   void AdoptConnection(int fd, uint64_t id, std::string peer, std::string local);

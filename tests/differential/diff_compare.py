@@ -13,7 +13,7 @@ VOLATILE_CLIENT_FIELDS = frozenset({
 
 # INFO sections Ferrite adds (docs/compatibility.md), each after the Redis section it
 # follows. They are checked for their place and otherwise left out of the comparison.
-FERRITE_INFO_SECTIONS = {b"# IO": b"# Persistence"}
+FERRITE_INFO_SECTIONS = {b"# IO": b"# Persistence", b"# Tiering": b"# IO"}
 
 _AGGREGATES = (b"*", b"~", b">", b"%", b"|")
 _MAPS = (b"%", b"|")

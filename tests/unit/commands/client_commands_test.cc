@@ -94,7 +94,8 @@ TEST_F(ClientCommandsTest, InfoDescribesThisConnection) {
   EXPECT_EQ(info.back(), '\n');
   client_.Run({"CLIENT", "SETNAME", "x"});
   info = BulkBody(client_.Run({"CLIENT", "INFO"}));
-  EXPECT_NE(info.find(" cmd=client|info "), std::string::npos) << "recorded before it runs: " << info;
+  EXPECT_NE(info.find(" cmd=client|info "), std::string::npos)
+      << "recorded before it runs: " << info;
 }
 
 TEST_F(ClientCommandsTest, KillById) {

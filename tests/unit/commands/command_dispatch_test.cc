@@ -25,8 +25,8 @@ TEST(UnknownCommandErrorTest, StopsAtNulAndLimitsLength) {
   std::string long_arg(300, 'a');
   error = Unknown({"f", long_arg, "b"});
   // The argument list stops growing once it reaches 128 bytes.
-  EXPECT_EQ(error, "ERR unknown command 'f', with args beginning with: '" + std::string(128, 'a') +
-                       "' ");
+  EXPECT_EQ(error,
+            "ERR unknown command 'f', with args beginning with: '" + std::string(128, 'a') + "' ");
   std::vector<std::string> many(100, "xy");
   std::vector<std::string_view> args = {"f"};
   args.insert(args.end(), many.begin(), many.end());

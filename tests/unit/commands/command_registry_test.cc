@@ -4,7 +4,6 @@
 
 #include <stdexcept>
 
-
 namespace ferrite {
 namespace {
 
@@ -14,9 +13,9 @@ std::unique_ptr<CommandRegistry> MakeRegistry() {
   auto registry = std::make_unique<CommandRegistry>();
   registry->Register({.name = "get", .arity = 2, .handler = Noop});
   registry->Register({.name = "client",
-                     .arity = -2,
-                     .subcommands = {{.name = "list", .arity = -2, .handler = Noop},
-                                     {.name = "id", .arity = 2, .handler = Noop}}});
+                      .arity = -2,
+                      .subcommands = {{.name = "list", .arity = -2, .handler = Noop},
+                                      {.name = "id", .arity = 2, .handler = Noop}}});
   return registry;
 }
 

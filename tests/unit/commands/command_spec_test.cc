@@ -7,8 +7,8 @@ namespace {
 
 TEST(CommandSpecTest, FlagNamesComeInRedisOrder) {
   uint32_t flags = kCmdAllowBusy | kCmdNoAuth | kCmdFast | kCmdStale | kCmdLoading | kCmdNoscript;
-  std::vector<std::string_view> expected = {"noscript", "loading", "stale", "fast", "no_auth",
-                                            "allow_busy"};
+  std::vector<std::string_view> expected = {"noscript", "loading", "stale",
+                                            "fast",     "no_auth", "allow_busy"};
   EXPECT_EQ(CommandFlagNames(flags), expected);
   EXPECT_EQ(CommandFlagNames(kCmdWrite | kCmdDenyOom),
             (std::vector<std::string_view>{"write", "denyoom"}));

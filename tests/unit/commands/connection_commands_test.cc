@@ -19,13 +19,16 @@ class ConnectionCommandsTest : public ::testing::Test {
 TEST_F(ConnectionCommandsTest, Ping) {
   EXPECT_EQ(client_.Run({"PING"}), "+PONG\r\n");
   EXPECT_EQ(client_.Run({"ping", "hello"}), "$5\r\nhello\r\n");
-  EXPECT_EQ(client_.Run({"PING", "a", "b"}), "-ERR wrong number of arguments for 'ping' command\r\n");
+  EXPECT_EQ(client_.Run({"PING", "a", "b"}),
+            "-ERR wrong number of arguments for 'ping' command\r\n");
 }
 
 TEST_F(ConnectionCommandsTest, Echo) {
-  EXPECT_EQ(client_.Run({"ECHO", std::string_view("a\0\r\nb", 5)}), std::string("$5\r\na\0\r\nb\r\n", 11));
+  EXPECT_EQ(client_.Run({"ECHO", std::string_view("a\0\r\nb", 5)}),
+            std::string("$5\r\na\0\r\nb\r\n", 11));
   EXPECT_EQ(client_.Run({"ECHO"}), "-ERR wrong number of arguments for 'echo' command\r\n");
-  EXPECT_EQ(client_.Run({"ECHO", "a", "b"}), "-ERR wrong number of arguments for 'echo' command\r\n");
+  EXPECT_EQ(client_.Run({"ECHO", "a", "b"}),
+            "-ERR wrong number of arguments for 'echo' command\r\n");
 }
 
 TEST_F(ConnectionCommandsTest, QuitRepliesThenCloses) {
@@ -68,7 +71,8 @@ TEST_F(ConnectionCommandsTest, HelloErrors) {
   EXPECT_EQ(client_.Run({"HELLO", "x"}),
             "-ERR Protocol version is not an integer or out of range\r\n");
   EXPECT_EQ(client_.Run({"HELLO", "3", "FOO"}), "-ERR Syntax error in HELLO option 'FOO'\r\n");
-  EXPECT_EQ(client_.Run({"HELLO", "3", "AUTH", "u"}), "-ERR Syntax error in HELLO option 'AUTH'\r\n");
+  EXPECT_EQ(client_.Run({"HELLO", "3", "AUTH", "u"}),
+            "-ERR Syntax error in HELLO option 'AUTH'\r\n");
   EXPECT_EQ(client_.Run({"HELLO", "3", "AUTH", "someone", "pw"}),
             "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
   EXPECT_EQ(client_.Run({"HELLO", "3", "SETNAME", "a b"}),
@@ -152,8 +156,7 @@ TEST_F(AuthRequiredTest, CommandsWaitForAuth) {
 
 TEST_F(AuthRequiredTest, UnauthenticatedRequestsAreSmall) {
   client_.Send("*11\r\n");
-  EXPECT_EQ(client_.ReadUntilClosed(),
-            "-ERR Protocol error: unauthenticated multibulk length\r\n");
+  EXPECT_EQ(client_.ReadUntilClosed(), "-ERR Protocol error: unauthenticated multibulk length\r\n");
   TestClient second(server_.port());
   second.Send("*1\r\n$16385\r\n");
   EXPECT_EQ(second.ReadUntilClosed(), "-ERR Protocol error: unauthenticated bulk length\r\n");

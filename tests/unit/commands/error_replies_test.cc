@@ -29,7 +29,8 @@ std::string Render(const Status& status) {
 
 TEST(ErrorRepliesTest, StatusMapsToOneReply) {
   EXPECT_EQ(Render(Status::InvalidArgument("ERR syntax error")), "-ERR syntax error\r\n");
-  EXPECT_EQ(Render(Status(Status::FromErrno(EIO, "read"))), "-ERR IoError: read: Input/output error\r\n");
+  EXPECT_EQ(Render(Status(Status::FromErrno(EIO, "read"))),
+            "-ERR IoError: read: Input/output error\r\n");
 }
 
 }  // namespace

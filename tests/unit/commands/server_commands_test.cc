@@ -55,8 +55,9 @@ TEST_F(ServerCommandsTest, InfoCountsCommandsAndErrors) {
   client_.Run({"SELECT", "99"});
   std::string info = BulkBody(client_.Run({"INFO", "commandstats", "errorstats"}));
   EXPECT_NE(info.find("cmdstat_ping:calls=1,"), std::string::npos) << info;
-  EXPECT_NE(info.find("cmdstat_echo:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0"),
-            std::string::npos)
+  EXPECT_NE(
+      info.find("cmdstat_echo:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0"),
+      std::string::npos)
       << info;
   EXPECT_NE(info.find("cmdstat_select:calls=1,"), std::string::npos);
   EXPECT_NE(info.find(",rejected_calls=0,failed_calls=1\r\n"), std::string::npos);
@@ -84,9 +85,11 @@ TEST_F(ServerCommandsTest, TimeIsNow) {
 }
 
 TEST_F(ServerCommandsTest, ConfigGetAndSet) {
-  EXPECT_EQ(client_.Run({"CONFIG", "GET", "maxclients"}), "*2\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n");
+  EXPECT_EQ(client_.Run({"CONFIG", "GET", "maxclients"}),
+            "*2\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n");
   EXPECT_EQ(client_.Run({"CONFIG", "SET", "maxclients", "500", "timeout", "30"}), "+OK\r\n");
-  EXPECT_EQ(client_.Run({"CONFIG", "GET", "maxclients"}), "*2\r\n$10\r\nmaxclients\r\n$3\r\n500\r\n");
+  EXPECT_EQ(client_.Run({"CONFIG", "GET", "maxclients"}),
+            "*2\r\n$10\r\nmaxclients\r\n$3\r\n500\r\n");
   // The other worker sees the new values as soon as the SET is acknowledged.
   TestClient other(server_.port());
   EXPECT_EQ(other.Run({"CONFIG", "GET", "timeout"}), "*2\r\n$7\r\ntimeout\r\n$2\r\n30\r\n");
@@ -101,7 +104,8 @@ TEST_F(ServerCommandsTest, ConfigSetErrorsChangeNothing) {
   EXPECT_EQ(client_.Run({"CONFIG", "SET", "maxclients", "100", "timeout", "-1"}),
             "-ERR CONFIG SET failed (possibly related to argument 'timeout') - argument must be "
             "between 0 and 2147483647 inclusive\r\n");
-  EXPECT_EQ(client_.Run({"CONFIG", "GET", "maxclients"}), "*2\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n");
+  EXPECT_EQ(client_.Run({"CONFIG", "GET", "maxclients"}),
+            "*2\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n");
   EXPECT_EQ(client_.Run({"CONFIG", "SET", "foo", "1"}),
             "-ERR Unknown option or number of arguments for CONFIG SET - 'foo'\r\n");
   EXPECT_EQ(client_.Run({"CONFIG", "SET", "databases", "3"}),

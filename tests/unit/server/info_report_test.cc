@@ -24,7 +24,7 @@ using testing::TestConfig;
 using testing::TestServer;
 
 std::string Report(Server& server, std::vector<std::string_view> sections) {
-  return BuildInfoReport(server, SelectInfoSections(sections), IoReport{});
+  return BuildInfoReport(server, SelectInfoSections(sections), WorkerReport{});
 }
 
 std::string BulkBody(const std::string& reply) {
