@@ -232,7 +232,7 @@ constexpr std::array<ConfigParam, 27> kParams = {{
      FormatString<&ServerConfig::save>},
     {"appendonly", "append-only file (persistence is not available yet)", true, ParseAppendOnly,
      FormatYesNo<&ServerConfig::appendonly>},
-    {"maxmemory", "memory for the keyspace's index and in-memory log (0: a quarter of RAM)", false,
+    {"maxmemory", "memory for the keyspace's index and in-memory log (0: a quarter of RAM)", true,
      ParseMemory<&ServerConfig::maxmemory, 0>, FormatInteger<&ServerConfig::maxmemory>},
     {"storage.page_size", "log page size (a power of two; the largest record it holds)", false,
      ParseMemory<&ServerConfig::storage_page_size, 4096>,

@@ -312,6 +312,16 @@ void Server::ChangeConfig(ConfigPairs changes, Worker& origin, std::function<voi
             std::to_string(possible));
       }
     }
+    if (status.ok() && updated.maxmemory != config_->maxmemory) {
+      // Every shard's share must still hold four log pages.
+      const uint64_t share = EffectiveMemoryBudget(updated) / workers_.size();
+      if (share / updated.storage_page_size < 4) {
+        status = Status::InvalidArgument(fmt::format(
+            "ERR CONFIG SET failed (possibly related to argument 'maxmemory') - each of the {} "
+            "shards needs at least 4 pages of {} bytes",
+            workers_.size(), updated.storage_page_size));
+      }
+    }
     if (!status.ok()) {
       done(std::move(status));
       return;

@@ -177,7 +177,15 @@ void Worker::AdoptConnection(int fd, uint64_t id, std::string peer, std::string 
 
 void Worker::InstallConfig(std::shared_ptr<const ServerConfig> config) {
   // Two CONFIG SETs from different threads may arrive in either order: keep the newer.
-  if (config->version > config_->version) config_ = std::move(config);
+  if (config->version <= config_->version) return;
+  if (keyspace_ && config->maxmemory != config_->maxmemory) {
+    // The budget is split equally; lowering it moves log pages to disk as their flushes
+    // complete. Server::ChangeConfig checked that a share holds four pages.
+    const uint64_t share = EffectiveMemoryBudget(*config) / shard_count();
+    Status resized = keyspace_->store().SetMemoryBudget(share);
+    if (!resized.ok()) spdlog::warn("shard {}: {}", index_, resized.message());
+  }
+  config_ = std::move(config);
 }
 
 void Worker::OnConnectionClosed(Connection* connection) {

@@ -1,11 +1,13 @@
 """The keyspace through redis-py: a data set several times the memory budget loads and
 reads back whole (INFO tiering shows most of it on disk and reads served from there),
-a restart keeps it, and concurrent clients never see half of an MSET that spans shards."""
+CONFIG SET maxmemory resizes the budget live, a restart keeps it, and concurrent clients never see half of an MSET that spans shards."""
 
 import threading
 
+import pytest
 import redis
 
+from support.probes import wait_until
 from support.servers import start_ferrite
 
 KEYS = 24_000
@@ -52,6 +54,14 @@ def test_larger_than_memory_data_set_reads_back_whole(tmp_path):
         assert info["log_bytes_on_disk"] > 2 * info["log_bytes_in_memory"], info
         assert info["reads_from_disk"] > KEYS // 2, info
         assert info["memory_used"] <= info["memory_budget"], info
+        # CONFIG SET maxmemory resizes the budget live; pages go to disk to meet it.
+        assert client.config_set("maxmemory", "4mb")
+        assert client.config_get("maxmemory") == {"maxmemory": "4194304"}
+        wait_until(lambda: tiering(client)["memory_used"] <= 4 * 1024 * 1024)
+        assert tiering(client)["memory_budget"] == 4 * 1024 * 1024
+        with pytest.raises(redis.ResponseError, match="needs at least 4 pages"):
+            client.config_set("maxmemory", "1mb")  # two shards of four 256 KiB pages
+        check_all(client)
         client.close()
     finally:
         server.stop()
