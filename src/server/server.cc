@@ -223,6 +223,13 @@ Status Server::StartWorkers() {
   if (!failure.ok()) return failure;
   spdlog::info("I/O engine: {} ({}), one per worker thread", IoEngineKindName(io_engine_kind_),
                settings);
+  std::shared_ptr<const ServerConfig> config = this->config();
+  std::error_code ignored;
+  const std::string where =
+      std::filesystem::absolute(config->dir, ignored).lexically_normal().string();
+  spdlog::info("Keyspace: {} shards in {}, memory budget {} MiB{} (maxmemory), log pages of {} KiB",
+               workers_.size(), where, EffectiveMemoryBudget(*config) >> 20,
+               config->maxmemory == 0 ? ", a quarter of RAM" : "", config->storage_page_size >> 10);
   return Status::Ok();
 }
 
