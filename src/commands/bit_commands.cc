@@ -99,20 +99,8 @@ void CmdBitOp(CommandContext& ctx) {
   auto result = std::make_shared<std::string>();
   auto written = std::make_shared<Status>();
   const int db = ctx.session.db;
-  auto read = [db, names, values](KeyspaceShard& shard, const std::vector<size_t>& indexes,
-                                  std::function<void()> done) {
-    auto remaining = std::make_shared<size_t>(indexes.size());
-    for (size_t i : indexes) {
-      if (i == 0) {
-        if (--*remaining == 0) done();
-        continue;
-      }
-      shard.Get(db, (*names)[i], [values, i, remaining, done](Result<StoredEntry> found) {
-        (*values)[i] = ToLookup(std::move(found));
-        if (--*remaining == 0) done();
-      });
-    }
-  };
+  // The destination is read too (its value is not used): one step reads every key.
+  KeysStep read = ReadEntries(db, names, values);
   auto first_error = [values]() -> std::optional<Status> {
     for (const Lookup& lookup : *values) {
       if (!lookup.ok()) return lookup.status();

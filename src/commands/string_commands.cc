@@ -163,34 +163,21 @@ void CmdGetEx(CommandContext& ctx) {
 void CmdMGet(CommandContext& ctx) {
   std::vector<std::string> keys(ctx.args.begin() + 1, ctx.args.end());
   auto values = std::make_shared<std::vector<Lookup>>(keys.size(), std::optional<StoredEntry>());
-  const int db = ctx.session.db;
-  auto names = std::make_shared<std::vector<std::string>>(keys);
-  RunOnKeys(
-      ctx, std::move(keys),
-      [db, names, values](KeyspaceShard& shard, const std::vector<size_t>& indexes,
-                          std::function<void()> done) {
-        auto remaining = std::make_shared<size_t>(indexes.size());
-        for (size_t i : indexes) {
-          shard.Get(db, (*names)[i], [values, i, remaining, done](Result<StoredEntry> found) {
-            (*values)[i] = ToLookup(std::move(found));
-            if (--*remaining == 0) done();
-          });
+  auto names = std::make_shared<const std::vector<std::string>>(keys);
+  RunOnKeys(ctx, std::move(keys), ReadEntries(ctx.session.db, names, values), [values] {
+    return [values](ReplyBuilder& reply) {
+      reply.ArrayHeader(values->size());
+      for (const Lookup& lookup : *values) {
+        // A key that could not be read (an I/O error) reads as missing, as MGET
+        // replies nil for anything that is not a string.
+        if (lookup.ok() && lookup->has_value()) {
+          reply.Bulk((*lookup)->value);
+        } else {
+          reply.Null();
         }
-      },
-      [values] {
-        return [values](ReplyBuilder& reply) {
-          reply.ArrayHeader(values->size());
-          for (const Lookup& lookup : *values) {
-            // A key that could not be read (an I/O error) reads as missing, as MGET
-            // replies nil for anything that is not a string.
-            if (lookup.ok() && lookup->has_value()) {
-              reply.Bulk((*lookup)->value);
-            } else {
-              reply.Null();
-            }
-          }
-        };
-      });
+      }
+    };
+  });
 }
 
 namespace {
@@ -345,62 +332,50 @@ void CmdLcs(CommandContext& ctx) {
   std::vector<std::string> keys = {std::string(ctx.args[1]), std::string(ctx.args[2])};
   std::vector<std::string> options(ctx.args.begin() + 3, ctx.args.end());
   auto values = std::make_shared<std::vector<Lookup>>(2, std::optional<StoredEntry>());
-  auto names = std::make_shared<std::vector<std::string>>(keys);
-  const int db = ctx.session.db;
-  RunOnKeys(
-      ctx, std::move(keys),
-      [db, names, values](KeyspaceShard& shard, const std::vector<size_t>& indexes,
-                          std::function<void()> done) {
-        auto remaining = std::make_shared<size_t>(indexes.size());
-        for (size_t i : indexes) {
-          shard.Get(db, (*names)[i], [values, i, remaining, done](Result<StoredEntry> found) {
-            (*values)[i] = ToLookup(std::move(found));
-            if (--*remaining == 0) done();
-          });
-        }
-      },
-      [values, options = std::move(options)]() -> ReplyWriter {
-        for (const Lookup& lookup : *values) {
-          if (!lookup.ok()) return ErrorWriter(lookup.status());
-        }
-        std::vector<std::string_view> words(options.begin(), options.end());
-        Result<LcsOptions> parsed = ParseLcsOptions(words);
-        if (!parsed.ok()) return ErrorWriter(parsed.status());
-        auto text = [&](size_t i) {
-          return (*values)[i]->has_value() ? std::string_view((*(*values)[i])->value)
-                                           : std::string_view();
-        };
-        Result<LcsResult> result = Lcs(text(0), text(1), *parsed);
-        if (!result.ok()) return ErrorWriter(result.status());
-        return [result = std::move(result).value(),
-                with_len = parsed->with_match_len](ReplyBuilder& reply) {
-          switch (result.reply) {
-            case LcsResult::Reply::kString:
-              reply.Bulk(result.lcs);
-              return;
-            case LcsResult::Reply::kLength:
-              reply.Integer(result.length);
-              return;
-            case LcsResult::Reply::kMatches:
-              break;
-          }
-          reply.MapHeader(2);
-          reply.Bulk("matches");
-          reply.ArrayHeader(result.matches.size());
-          for (const LcsMatch& match : result.matches) {
-            reply.ArrayHeader(with_len ? 3 : 2);
-            reply.ArrayHeader(2);
-            reply.Integer(match.a_start);
-            reply.Integer(match.a_end);
-            reply.ArrayHeader(2);
-            reply.Integer(match.b_start);
-            reply.Integer(match.b_end);
-            if (with_len) reply.Integer(match.length);
-          }
-          reply.Bulk("len");
-          reply.Integer(result.length);
-        };
-      });
+  auto names = std::make_shared<const std::vector<std::string>>(keys);
+  RunOnKeys(ctx, std::move(keys), ReadEntries(ctx.session.db, names, values),
+            [values, options = std::move(options)]() -> ReplyWriter {
+              for (const Lookup& lookup : *values) {
+                if (!lookup.ok()) return ErrorWriter(lookup.status());
+              }
+              std::vector<std::string_view> words(options.begin(), options.end());
+              Result<LcsOptions> parsed = ParseLcsOptions(words);
+              if (!parsed.ok()) return ErrorWriter(parsed.status());
+              auto text = [&](size_t i) {
+                return (*values)[i]->has_value() ? std::string_view((*(*values)[i])->value)
+                                                 : std::string_view();
+              };
+              Result<LcsResult> result = Lcs(text(0), text(1), *parsed);
+              if (!result.ok()) return ErrorWriter(result.status());
+              return [result = std::move(result).value(),
+                      with_len = parsed->with_match_len](ReplyBuilder& reply) {
+                switch (result.reply) {
+                  case LcsResult::Reply::kString:
+                    reply.Bulk(result.lcs);
+                    return;
+                  case LcsResult::Reply::kLength:
+                    reply.Integer(result.length);
+                    return;
+                  case LcsResult::Reply::kMatches:
+                    break;
+                }
+                reply.MapHeader(2);
+                reply.Bulk("matches");
+                reply.ArrayHeader(result.matches.size());
+                for (const LcsMatch& match : result.matches) {
+                  reply.ArrayHeader(with_len ? 3 : 2);
+                  reply.ArrayHeader(2);
+                  reply.Integer(match.a_start);
+                  reply.Integer(match.a_end);
+                  reply.ArrayHeader(2);
+                  reply.Integer(match.b_start);
+                  reply.Integer(match.b_end);
+                  if (with_len) reply.Integer(match.length);
+                }
+                reply.Bulk("len");
+                reply.Integer(result.length);
+              };
+            });
 }
 
 }  // namespace ferrite

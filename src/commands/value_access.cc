@@ -1,6 +1,7 @@
 #include "commands/value_access.h"
 
 #include <utility>
+#include <vector>
 
 #include "commands/reply_writers.h"
 
@@ -38,6 +39,20 @@ void ReadString(CommandContext& ctx, std::string_view key,
                respond(reply(ValueOf(*lookup)));
              });
            });
+}
+
+KeysStep ReadEntries(int db, std::shared_ptr<const std::vector<std::string>> keys,
+                     std::shared_ptr<std::vector<Lookup>> entries) {
+  return [db, keys = std::move(keys), entries = std::move(entries)](
+             KeyspaceShard& shard, const std::vector<size_t>& indexes, std::function<void()> done) {
+    auto remaining = std::make_shared<size_t>(indexes.size());
+    for (size_t i : indexes) {
+      shard.Get(db, (*keys)[i], [entries, i, remaining, done](Result<StoredEntry> found) {
+        (*entries)[i] = ToLookup(std::move(found));
+        if (--*remaining == 0) done();
+      });
+    }
+  };
 }
 
 }  // namespace ferrite

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "commands/command_context.h"
 #include "commands/key_dispatch.h"
+#include "commands/reply_writers.h"
 #include "ferrite/status.h"
 
 namespace ferrite {
@@ -29,5 +32,10 @@ void ModifyString(CommandContext& ctx, std::string_view key, ModifyFunction upda
 // Reads `key` and replies with what `reply` makes of its value.
 void ReadString(CommandContext& ctx, std::string_view key,
                 std::function<ReplyWriter(std::optional<std::string_view>)> reply);
+
+// A step of RunOnKeys that reads, for each of its indexes i, keys[i] of database `db`
+// into (*entries)[i].
+KeysStep ReadEntries(int db, std::shared_ptr<const std::vector<std::string>> keys,
+                     std::shared_ptr<std::vector<Lookup>> entries);
 
 }  // namespace ferrite
