@@ -130,33 +130,46 @@ void CmdGetDel(CommandContext& ctx) {
 
 void CmdGetEx(CommandContext& ctx) {
   const int64_t now = UnixNowMs();
-  auto options = ParseSetOptions(ctx.args.subspan(2), ExpiryCommand::kGetEx, "getex", now);
-  if (!options.ok()) return ReplyStatusError(ctx.reply, options.status());
+  auto parsed = ParseSetOptions(ctx.args.subspan(2), ExpiryCommand::kGetEx, "getex", now);
+  // Redis checks the options' syntax first, but the time only once it found the key: a
+  // bad time on a missing key answers nil.
+  if (!parsed.ok() && parsed.status().message() == kErrSyntax) {
+    return ReplyStatusError(ctx.reply, parsed.status());
+  }
+  std::optional<Status> time_error;
+  SetOptions options;
+  if (parsed.ok()) {
+    options = *parsed;
+  } else {
+    time_error = parsed.status();
+  }
   const int db = ctx.session.db;
   RunOnKey(ctx, ctx.args[1],
-           [db, key = std::string(ctx.args[1]), options = *options, now](KeyspaceShard& shard,
-                                                                         Respond respond) {
-             shard.Get(db, key,
-                       [&shard, db, key, options, now, respond](Result<StoredEntry> found) {
-                         Lookup lookup = ToLookup(std::move(found));
-                         if (!lookup.ok()) return respond(ErrorWriter(lookup.status()));
-                         if (!*lookup) return respond(BulkOrNullWriter(std::nullopt));
-                         StoredEntry entry = std::move(**lookup);
-                         ReplyWriter reply = BulkOrNullWriter(entry.value);
-                         if (options.expiry_ms && *options.expiry_ms <= now) {
-                           // Already past: the key goes, but the reply is still its value.
-                           return shard.Erase(db, key, [respond, reply](Result<bool> erased) {
-                             respond(erased.ok() ? reply : ErrorWriter(erased.status()));
-                           });
-                         }
-                         std::optional<int64_t> expiry = entry.expiry_ms;
-                         if (options.persist) expiry = std::nullopt;
-                         if (options.expiry_ms) expiry = options.expiry_ms;
-                         if (expiry == entry.expiry_ms) return respond(reply);
-                         shard.Put(db, key, entry.value, expiry, [respond, reply](Status status) {
-                           respond(status.ok() ? reply : ErrorWriter(status));
-                         });
-                       });
+           [db, key = std::string(ctx.args[1]), options, time_error, now](KeyspaceShard& shard,
+                                                                          Respond respond) {
+             shard.Get(
+                 db, key,
+                 [&shard, db, key, options, time_error, now, respond](Result<StoredEntry> found) {
+                   Lookup lookup = ToLookup(std::move(found));
+                   if (!lookup.ok()) return respond(ErrorWriter(lookup.status()));
+                   if (!*lookup) return respond(BulkOrNullWriter(std::nullopt));
+                   if (time_error) return respond(ErrorWriter(*time_error));
+                   StoredEntry entry = std::move(**lookup);
+                   ReplyWriter reply = BulkOrNullWriter(entry.value);
+                   if (options.expiry_ms && *options.expiry_ms <= now) {
+                     // Already past: the key goes, but the reply is still its value.
+                     return shard.Erase(db, key, [respond, reply](Result<bool> erased) {
+                       respond(erased.ok() ? reply : ErrorWriter(erased.status()));
+                     });
+                   }
+                   std::optional<int64_t> expiry = entry.expiry_ms;
+                   if (options.persist) expiry = std::nullopt;
+                   if (options.expiry_ms) expiry = options.expiry_ms;
+                   if (expiry == entry.expiry_ms) return respond(reply);
+                   shard.Put(db, key, entry.value, expiry, [respond, reply](Status status) {
+                     respond(status.ok() ? reply : ErrorWriter(status));
+                   });
+                 });
            });
 }
 
