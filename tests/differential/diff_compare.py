@@ -44,6 +44,8 @@ def compare_replies(mode, redis_raw, ferrite_raw, option=None):
         return docs_difference(redis_reply, ferrite_reply, all_commands=option == "all")
     if mode == "pairs":
         return _pairs_difference(redis_reply, ferrite_reply)
+    if mode == "sorted":
+        return _sorted_difference(redis_reply, ferrite_reply)
     if mode == "mask":
         return _masked_difference(redis_reply, ferrite_reply, set(option or ()), "reply")
     if mode == "clientlist":
@@ -240,6 +242,16 @@ def _compact(reply):
     return repr(reply.value) if reply.kind != b"-" else f"-{reply.value!r}"
 
 
+def _typed_compact(reply):
+    """_compact with every value's RESP type, so that a bulk "1" is not an integer 1."""
+    if reply.kind in _MAPS:
+        inner = ", ".join(f"{_typed_compact(k)}: {_typed_compact(v)}" for k, v in reply.value)
+        return reply.kind.decode() + "{" + inner + "}"
+    if reply.kind in _AGGREGATES and reply.value is not None:
+        return reply.kind.decode() + "[" + ", ".join(_typed_compact(v) for v in reply.value) + "]"
+    return reply.kind.decode() + repr(reply.value)
+
+
 def _as_pairs(reply):
     if reply.kind in _MAPS:
         return list(reply.value)
@@ -271,6 +283,30 @@ def _pairs_difference(redis_reply, ferrite_reply):
     for key in changed:
         parts.append(f"{key}: Ferrite {ferrite_map[key]} vs Redis {redis_map[key]}")
     return "; ".join(parts)
+
+
+def _sorted_difference(redis_reply, ferrite_reply):
+    """An array or set: the same elements, each as many times, in any order."""
+    if redis_reply.kind != ferrite_reply.kind:
+        return f"type {ferrite_reply.kind!r} instead of {redis_reply.kind!r}"
+    if redis_reply.kind not in (b"*", b"~") or redis_reply.value is None \
+            or ferrite_reply.value is None:
+        return _masked_difference(redis_reply, ferrite_reply, set(), "reply")
+    redis_elements = sorted(_typed_compact(e) for e in redis_reply.value)
+    ferrite_elements = sorted(_typed_compact(e) for e in ferrite_reply.value)
+    if redis_elements == ferrite_elements:
+        return None
+    missing, extra = list(redis_elements), []
+    for element in ferrite_elements:
+        if element in missing:
+            missing.remove(element)
+        else:
+            extra.append(element)
+    parts = [f"missing {missing[:20]}"] if missing else []
+    if extra:
+        parts.append(f"extra {extra[:20]}")
+    return f"{len(ferrite_elements)} elements instead of {len(redis_elements)}: " \
+        + "; ".join(parts)
 
 
 def _masked_difference(redis_reply, ferrite_reply, mask_keys, path):
