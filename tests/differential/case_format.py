@@ -53,7 +53,9 @@ How replies are compared (default: byte for byte; at most one of these):
                  flags, ...) byte for byte; a container's subcommands may be fewer;
                  @docs:all lets Ferrite list fewer commands (COMMAND DOCS with no names)
     @sorted      an array (or set) with the same elements in any order, as many times
-                 each (KEYS); any other reply byte for byte
+                 each (KEYS); elements that are arrays are compared the same way, so a
+                 SCAN page matches with the same cursor and keys in any order; any
+                 other reply byte for byte
     @pairs       a map, or a flat array of name/value pairs: the same pairs in any order
                  (CONFIG GET with several patterns follows dict order in Redis)
     @mask:K1,K2  byte for byte, except the values of map keys (or of name/value pairs in a

@@ -242,13 +242,18 @@ def _compact(reply):
     return repr(reply.value) if reply.kind != b"-" else f"-{reply.value!r}"
 
 
-def _typed_compact(reply):
-    """_compact with every value's RESP type, so that a bulk "1" is not an integer 1."""
+def _typed_compact(reply, ordered=True):
+    """_compact with every value's RESP type, so that a bulk "1" is not an integer 1;
+    unless ordered, the elements of arrays and sets are sorted, at every depth."""
     if reply.kind in _MAPS:
-        inner = ", ".join(f"{_typed_compact(k)}: {_typed_compact(v)}" for k, v in reply.value)
+        inner = ", ".join(f"{_typed_compact(k, ordered)}: {_typed_compact(v, ordered)}"
+                          for k, v in reply.value)
         return reply.kind.decode() + "{" + inner + "}"
     if reply.kind in _AGGREGATES and reply.value is not None:
-        return reply.kind.decode() + "[" + ", ".join(_typed_compact(v) for v in reply.value) + "]"
+        elements = [_typed_compact(v, ordered) for v in reply.value]
+        if not ordered and reply.kind in (b"*", b"~"):
+            elements.sort()
+        return reply.kind.decode() + "[" + ", ".join(elements) + "]"
     return reply.kind.decode() + repr(reply.value)
 
 
@@ -286,14 +291,16 @@ def _pairs_difference(redis_reply, ferrite_reply):
 
 
 def _sorted_difference(redis_reply, ferrite_reply):
-    """An array or set: the same elements, each as many times, in any order."""
+    """An array or set: the same elements, each as many times, in any order; elements
+    that are arrays or sets are compared the same way (a SCAN page: its cursor and its
+    keys)."""
     if redis_reply.kind != ferrite_reply.kind:
         return f"type {ferrite_reply.kind!r} instead of {redis_reply.kind!r}"
     if redis_reply.kind not in (b"*", b"~") or redis_reply.value is None \
             or ferrite_reply.value is None:
         return _masked_difference(redis_reply, ferrite_reply, set(), "reply")
-    redis_elements = sorted(_typed_compact(e) for e in redis_reply.value)
-    ferrite_elements = sorted(_typed_compact(e) for e in ferrite_reply.value)
+    redis_elements = sorted(_typed_compact(e, ordered=False) for e in redis_reply.value)
+    ferrite_elements = sorted(_typed_compact(e, ordered=False) for e in ferrite_reply.value)
     if redis_elements == ferrite_elements:
         return None
     missing, extra = list(redis_elements), []

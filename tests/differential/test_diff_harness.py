@@ -39,6 +39,15 @@ def test_sorted_reports_a_missing_element():
     assert reason.startswith("1 elements instead of 2") and "b'b'" in reason
 
 
+def test_sorted_ignores_order_inside_nested_arrays():
+    # A SCAN page: the cursor and the keys, in any order.
+    redis = b"*2\r\n$1\r\n0\r\n" + bulks("k1", "k2", "k3")
+    assert compare_replies("sorted", redis, b"*2\r\n$1\r\n0\r\n" + bulks("k3", "k1", "k2")) is None
+    assert compare_replies("sorted", redis, b"*2\r\n$1\r\n5\r\n" + bulks("k3", "k1", "k2")) \
+        is not None
+    assert compare_replies("sorted", redis, b"*2\r\n$1\r\n0\r\n" + bulks("k3", "k1")) is not None
+
+
 def test_sorted_tells_types_apart():
     # A bulk "1" is not the integer 1, even as an element.
     assert compare_replies("sorted", b"*1\r\n$1\r\n1\r\n", b"*1\r\n:1\r\n") is not None
