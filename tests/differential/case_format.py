@@ -56,6 +56,9 @@ How replies are compared (default: byte for byte; at most one of these):
                  each (KEYS); elements that are arrays are compared the same way, so a
                  SCAN page matches with the same cursor and keys in any order; any
                  other reply byte for byte
+    @ttl         an integer that depends on the clock when positive (TTL, PTTL,
+                 EXPIRETIME of a relative expiry): zero and negative values (-1 no
+                 expiry, -2 no key) must be equal, a positive one must be positive
     @pairs       a map, or a flat array of name/value pairs: the same pairs in any order
                  (CONFIG GET with several patterns follows dict order in Redis)
     @mask:K1,K2  byte for byte, except the values of map keys (or of name/value pairs in a
@@ -86,7 +89,7 @@ from pathlib import Path
 
 SEND_MODES = ("command", "noreply", "close", "raw", "raw-close", "reconnect", "scan")
 COMPARE_MODES = ("exact", "shape", "type", "subset", "docs", "pairs", "mask", "clientlist",
-                 "info", "known", "sorted")
+                 "info", "known", "sorted", "ttl")
 
 
 class CaseSyntaxError(ValueError):

@@ -46,6 +46,8 @@ def compare_replies(mode, redis_raw, ferrite_raw, option=None):
         return _pairs_difference(redis_reply, ferrite_reply)
     if mode == "sorted":
         return _sorted_difference(redis_reply, ferrite_reply)
+    if mode == "ttl":
+        return _ttl_difference(redis_reply, ferrite_reply)
     if mode == "mask":
         return _masked_difference(redis_reply, ferrite_reply, set(option or ()), "reply")
     if mode == "clientlist":
@@ -288,6 +290,17 @@ def _pairs_difference(redis_reply, ferrite_reply):
     for key in changed:
         parts.append(f"{key}: Ferrite {ferrite_map[key]} vs Redis {redis_map[key]}")
     return "; ".join(parts)
+
+
+def _ttl_difference(redis_reply, ferrite_reply):
+    """Integers: equal when Redis's is zero or negative, both positive otherwise."""
+    if redis_reply.kind != b":" or ferrite_reply.kind != b":":
+        return _masked_difference(redis_reply, ferrite_reply, set(), "reply")
+    redis_value, ferrite_value = int(redis_reply.value), int(ferrite_reply.value)
+    if redis_value <= 0 or ferrite_value <= 0:
+        if redis_value != ferrite_value:
+            return f"{ferrite_value} instead of {redis_value}"
+    return None
 
 
 def _sorted_difference(redis_reply, ferrite_reply):

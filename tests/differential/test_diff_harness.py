@@ -63,6 +63,29 @@ def test_sorted_compares_other_replies_exactly():
     assert compare_replies("sorted", b"*-1\r\n", b"*0\r\n") is not None
 
 
+# ---- @ttl
+
+def test_ttl_directive_parses():
+    assert parse_line(1, "@ttl PTTL k").compare == "ttl"
+
+
+def test_ttl_accepts_any_positive_value():
+    assert compare_replies("ttl", b":99998\r\n", b":100000\r\n") is None
+
+
+def test_ttl_compares_negative_and_zero_exactly():
+    assert compare_replies("ttl", b":-1\r\n", b":-1\r\n") is None
+    assert compare_replies("ttl", b":-1\r\n", b":-2\r\n") == "-2 instead of -1"
+    assert compare_replies("ttl", b":-2\r\n", b":5\r\n") == "5 instead of -2"
+    assert compare_replies("ttl", b":5\r\n", b":-1\r\n") == "-1 instead of 5"
+    assert compare_replies("ttl", b":0\r\n", b":1\r\n") is not None
+
+
+def test_ttl_compares_other_replies_exactly():
+    assert compare_replies("ttl", b"-ERR x\r\n", b":1\r\n") is not None
+    assert compare_replies("ttl", b"$1\r\n1\r\n", b":1\r\n") is not None
+
+
 # ---- @scan
 
 def test_scan_directive_parses():
