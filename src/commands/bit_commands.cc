@@ -98,7 +98,7 @@ void CmdBitOp(CommandContext& ctx) {
   auto values = std::make_shared<std::vector<Lookup>>(names->size(), std::optional<StoredEntry>());
   auto result = std::make_shared<std::string>();
   auto written = std::make_shared<Status>();
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   auto read = [db, names, values](KeyspaceShard& shard, const std::vector<size_t>& indexes,
                                   std::function<void()> done) {
     auto remaining = std::make_shared<size_t>(indexes.size());

@@ -32,7 +32,7 @@ using protocol::ReplyBuilder;
 // value was stored.
 void SetString(CommandContext& ctx, std::string_view key, std::string_view value,
                SetOptions options, std::function<ReplyWriter(bool stored)> plain_reply) {
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKey(ctx, key,
            [db, key = std::string(key), value = std::string(value), options,
             plain_reply = std::move(plain_reply)](KeyspaceShard& shard, Respond respond) {
@@ -113,7 +113,7 @@ void CmdGetSet(CommandContext& ctx) {
 }
 
 void CmdGetDel(CommandContext& ctx) {
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKey(ctx, ctx.args[1],
            [db, key = std::string(ctx.args[1])](KeyspaceShard& shard, Respond respond) {
              shard.Get(db, key, [&shard, db, key, respond](Result<StoredEntry> found) {
@@ -132,7 +132,7 @@ void CmdGetEx(CommandContext& ctx) {
   const int64_t now = UnixNowMs();
   auto options = ParseSetOptions(ctx.args.subspan(2), ExpiryCommand::kGetEx, "getex", now);
   if (!options.ok()) return ReplyStatusError(ctx.reply, options.status());
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKey(ctx, ctx.args[1],
            [db, key = std::string(ctx.args[1]), options = *options, now](KeyspaceShard& shard,
                                                                          Respond respond) {
@@ -163,7 +163,7 @@ void CmdGetEx(CommandContext& ctx) {
 void CmdMGet(CommandContext& ctx) {
   std::vector<std::string> keys(ctx.args.begin() + 1, ctx.args.end());
   auto values = std::make_shared<std::vector<Lookup>>(keys.size(), std::optional<StoredEntry>());
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   auto names = std::make_shared<std::vector<std::string>>(keys);
   RunOnKeys(
       ctx, std::move(keys),
@@ -208,7 +208,7 @@ void MultiSet(CommandContext& ctx, bool only_if_none_exist) {
     names->emplace_back(ctx.args[i]);
     values->emplace_back(ctx.args[i + 1]);
   }
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   const size_t count = names->size();
   // MSETNX: per key, whether it exists (written by the key's shard in the first step).
   auto exists = std::make_shared<std::vector<char>>(count, 0);
@@ -346,7 +346,7 @@ void CmdLcs(CommandContext& ctx) {
   std::vector<std::string> options(ctx.args.begin() + 3, ctx.args.end());
   auto values = std::make_shared<std::vector<Lookup>>(2, std::optional<StoredEntry>());
   auto names = std::make_shared<std::vector<std::string>>(keys);
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKeys(
       ctx, std::move(keys),
       [db, names, values](KeyspaceShard& shard, const std::vector<size_t>& indexes,

@@ -118,19 +118,18 @@ bool LogStore::ScanRecords(const ScanRunPtr& run, std::span<const std::byte> pag
   return true;
 }
 
-void LogStore::ExamineRecord(const ScanRunPtr& run, const RecordView& record,
-                             LogAddress address) {
+void LogStore::ExamineRecord(const ScanRunPtr& run, const RecordView& record, LogAddress address) {
   --run->budget;
   if (record.invalid() || record.tombstone() ||
       (record.has_expiry() && *record.expiry() <= Now())) {
     return;
   }
   const size_t slot = run->candidates.size();
-  run->candidates.push_back(ScanEntry{
-      .address = address,
-      .key = std::string(record.key()),
-      .value = run->with_values ? std::string(record.value()) : std::string(),
-      .expiry_ms = record.expiry()});
+  run->candidates.push_back(
+      ScanEntry{.address = address,
+                .key = std::string(record.key()),
+                .value = run->with_values ? std::string(record.value()) : std::string(),
+                .expiry_ms = record.expiry()});
   run->newest.push_back(false);
   ++run->probes_in_flight;
   // Copied before the probe: a probe that completes inside the call leaves the record

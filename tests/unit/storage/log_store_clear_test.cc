@@ -95,8 +95,7 @@ TEST_P(LogStoreClearTest, BeginCatchesUpAndSegmentsGo) {
   EXPECT_GE(store_->live_begin(), tail);
   PushToDisk(8);  // the cleared pages leave memory
   store_->Poll();
-  EXPECT_EQ(store_->log().begin(),
-            kGeometry.page_start(kGeometry.page_of(tail)));
+  EXPECT_EQ(store_->log().begin(), kGeometry.page_start(kGeometry.page_of(tail)));
   ASSERT_TRUE(Checkpoint().ok());
   EXPECT_EQ(store_->log().store().segment_files().count(0), 0u);
   ASSERT_TRUE(Reopen().ok());
