@@ -98,7 +98,7 @@ void CmdBitOp(CommandContext& ctx) {
   auto values = std::make_shared<std::vector<Lookup>>(names->size(), std::optional<StoredEntry>());
   auto result = std::make_shared<std::string>();
   auto written = std::make_shared<Status>();
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   // The destination is read too (its value is not used): one step reads every key.
   KeysStep read = ReadEntries(db, names, values);
   auto first_error = [values]() -> std::optional<Status> {

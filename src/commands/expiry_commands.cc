@@ -80,7 +80,7 @@ void Expire(CommandContext& ctx, TimeUnit unit, bool relative, std::string_view 
     if (when > kMax - now) return ReplyStatusError(ctx.reply, InvalidExpireTime(command));
     when += now;
   }
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKey(ctx, ctx.args[1],
            [db, key = std::string(ctx.args[1]), condition = *condition, when, now](
                KeyspaceShard& shard, Respond respond) {
@@ -108,7 +108,7 @@ void Expire(CommandContext& ctx, TimeUnit unit, bool relative, std::string_view 
 // TTL and its relatives: -2 for a missing key, -1 for one without expiry, else the
 // time left (or the expiry itself, `absolute`), rounded to seconds unless `millis`.
 void Ttl(CommandContext& ctx, bool millis, bool absolute) {
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   const int64_t now = UnixNowMs();
   RunOnKey(ctx, ctx.args[1],
            [db, key = std::string(ctx.args[1]), millis, absolute, now](KeyspaceShard& shard,
@@ -145,7 +145,7 @@ void CmdExpireTime(CommandContext& ctx) { Ttl(ctx, false, true); }
 void CmdPExpireTime(CommandContext& ctx) { Ttl(ctx, true, true); }
 
 void CmdPersist(CommandContext& ctx) {
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKey(ctx, ctx.args[1],
            [db, key = std::string(ctx.args[1])](KeyspaceShard& shard, Respond respond) {
              shard.Get(db, key, [&shard, db, key, respond](Result<StoredEntry> found) {

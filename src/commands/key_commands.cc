@@ -30,7 +30,7 @@ void CountKeys(CommandContext& ctx, std::span<const std::string_view> key_args, 
   auto names = std::make_shared<std::vector<std::string>>(key_args.begin(), key_args.end());
   auto counted = std::make_shared<Counts>(names->size(), 0);
   auto errors = std::make_shared<std::vector<Status>>(names->size());
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKeys(
       ctx, *names,
       [db, names, counted, errors, per_key](
@@ -148,7 +148,7 @@ void RunTransfer(CommandContext& ctx, Transfer transfer) {
 }
 
 void Rename(CommandContext& ctx, bool only_if_target_missing) {
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   if (ctx.args[1] == ctx.args[2]) {
     // The same key: nothing moves; RENAME still needs it to exist.
     RunOnKey(ctx, ctx.args[1],
@@ -200,7 +200,7 @@ void CmdExists(CommandContext& ctx) { CountKeys(ctx, ctx.args.subspan(1), Exists
 void CmdTouch(CommandContext& ctx) { CountKeys(ctx, ctx.args.subspan(1), Exists); }
 
 void CmdType(CommandContext& ctx) {
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKey(ctx, ctx.args[1],
            [db, key = std::string(ctx.args[1])](KeyspaceShard& shard, Respond respond) {
              Exists(shard, db, key, [respond](Result<bool> found) {
@@ -233,9 +233,9 @@ void CmdCopy(CommandContext& ctx) {
   if (target_db == ctx.session.db && ctx.args[1] == ctx.args[2]) {
     return ctx.reply.Error("ERR source and destination objects are the same");
   }
-  RunTransfer(ctx, Transfer{.source_db = ctx.session.db,
+  RunTransfer(ctx, Transfer{.source_db = SessionDb(ctx),
                             .source = std::string(ctx.args[1]),
-                            .target_db = target_db,
+                            .target_db = StoredDb(ctx, target_db),
                             .target = std::string(ctx.args[2]),
                             .overwrite = replace});
 }
@@ -248,9 +248,9 @@ void CmdMove(CommandContext& ctx) {
   if (target_db == ctx.session.db) {
     return ctx.reply.Error("ERR source and destination objects are the same");
   }
-  RunTransfer(ctx, Transfer{.source_db = ctx.session.db,
+  RunTransfer(ctx, Transfer{.source_db = SessionDb(ctx),
                             .source = std::string(ctx.args[1]),
-                            .target_db = target_db,
+                            .target_db = StoredDb(ctx, target_db),
                             .target = std::string(ctx.args[1]),
                             .remove_source = true});
 }

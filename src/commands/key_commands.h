@@ -1,5 +1,5 @@
-// Keyspace family handlers (key_commands.cc, expiry_commands.cc); their command table
-// entries are in key_command_table.cc.
+// Keyspace family handlers (key_commands.cc, keyspace_scan_commands.cc,
+// expiry_commands.cc); their command table entries are in key_command_table.cc.
 #pragma once
 
 #include "commands/command_context.h"
@@ -15,6 +15,15 @@ void CmdRename(CommandContext& ctx);
 void CmdRenameNx(CommandContext& ctx);
 void CmdCopy(CommandContext& ctx);
 void CmdMove(CommandContext& ctx);
+
+// keyspace_scan_commands.cc
+void CmdDbSize(CommandContext& ctx);
+void CmdKeys(CommandContext& ctx);
+void CmdScan(CommandContext& ctx);
+void CmdRandomKey(CommandContext& ctx);
+void CmdFlushDb(CommandContext& ctx);
+void CmdFlushAll(CommandContext& ctx);
+void CmdSwapDb(CommandContext& ctx);
 
 // expiry_commands.cc
 void CmdExpire(CommandContext& ctx);

@@ -36,6 +36,10 @@ void DeferIfPending(CommandContext& ctx, ReplySlot& slot) {
 
 }  // namespace
 
+int SessionDb(CommandContext& ctx) { return ctx.server.keyspace_router().StoredDb(ctx.session.db); }
+
+int StoredDb(CommandContext& ctx, int db) { return ctx.server.keyspace_router().StoredDb(db); }
+
 void RunOnKey(CommandContext& ctx, std::string_view key, KeyWork work) {
   KeyspaceRouter& router = ctx.server.keyspace_router();
   const uint32_t shard = router.ShardOf(key);
@@ -47,7 +51,7 @@ void RunOnKey(CommandContext& ctx, std::string_view key, KeyWork work) {
     slot->deferred = ctx.connection.Defer();  // before the work can finish elsewhere
   }
   router.RunOnShard(
-      shard, {KeyspaceShard::StoredKey(ctx.session.db, key)},
+      shard, {KeyspaceShard::StoredKey(SessionDb(ctx), key)},
       [slot, work = std::move(work)](KeyspaceShard& keyspace, KeyGate::Release release) {
         work(keyspace, [slot, release](ReplyWriter writer) {
           release();
@@ -59,7 +63,7 @@ void RunOnKey(CommandContext& ctx, std::string_view key, KeyWork work) {
 
 void RunOnKeys(CommandContext& ctx, std::vector<std::string> keys, KeysStep step,
                std::function<ReplyWriter()> finish) {
-  std::vector<int> dbs(keys.size(), ctx.session.db);
+  std::vector<int> dbs(keys.size(), SessionDb(ctx));
   RunOnKeys(ctx, std::move(keys), std::move(dbs),
             KeysPlan{.steps = {std::move(step)}, .proceed = nullptr, .finish = std::move(finish)});
 }

@@ -27,6 +27,12 @@ using Respond = std::function<void(ReplyWriter)>;
 // Work on one key's shard, holding the key.
 using KeyWork = std::function<void(KeyspaceShard& shard, Respond respond)>;
 
+// The stored database of the client's selected database, and of database `db`
+// (SWAPDB's map, KeyspaceRouter::StoredDb), read when a command is dispatched: work
+// captures the stored number, so a swap never changes the database of work in flight.
+int SessionDb(CommandContext& ctx);
+int StoredDb(CommandContext& ctx, int db);
+
 // Runs `work` on the shard of `key` (in the client's selected database).
 void RunOnKey(CommandContext& ctx, std::string_view key, KeyWork work);
 

@@ -55,6 +55,14 @@ class KeyspaceRouter {
   // when the shard is the caller's own and the keys are free.
   virtual void RunOnShard(uint32_t shard, std::vector<std::string> keys, ShardWork work) = 0;
 
+  // The stored database (the key prefix byte) of database `db` as clients number it:
+  // SWAPDB exchanges two databases by exchanging their stored ones (ADR 0012,
+  // decision 7). Commands map the database when they are dispatched.
+  virtual int StoredDb(int db) const = 0;
+  // SWAPDB: exchanges databases `a` and `b` for every client, durably; `done` runs on
+  // the calling thread once every shard has passed the swap.
+  virtual void SwapDatabases(int a, int b, std::function<void(Status)> done) = 0;
+
   // A transaction over `parts` (at least one; distinct shards). Its `then` callbacks run
   // on the calling thread, later (never inside Run()).
   virtual std::shared_ptr<ShardTransaction> BeginTransaction(

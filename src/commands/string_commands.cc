@@ -32,7 +32,7 @@ using protocol::ReplyBuilder;
 // value was stored.
 void SetString(CommandContext& ctx, std::string_view key, std::string_view value,
                SetOptions options, std::function<ReplyWriter(bool stored)> plain_reply) {
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKey(ctx, key,
            [db, key = std::string(key), value = std::string(value), options,
             plain_reply = std::move(plain_reply)](KeyspaceShard& shard, Respond respond) {
@@ -113,7 +113,7 @@ void CmdGetSet(CommandContext& ctx) {
 }
 
 void CmdGetDel(CommandContext& ctx) {
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKey(ctx, ctx.args[1],
            [db, key = std::string(ctx.args[1])](KeyspaceShard& shard, Respond respond) {
              shard.Get(db, key, [&shard, db, key, respond](Result<StoredEntry> found) {
@@ -143,7 +143,7 @@ void CmdGetEx(CommandContext& ctx) {
   } else {
     time_error = parsed.status();
   }
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKey(ctx, ctx.args[1],
            [db, key = std::string(ctx.args[1]), options, time_error, now](KeyspaceShard& shard,
                                                                           Respond respond) {
@@ -177,7 +177,7 @@ void CmdMGet(CommandContext& ctx) {
   std::vector<std::string> keys(ctx.args.begin() + 1, ctx.args.end());
   auto values = std::make_shared<std::vector<Lookup>>(keys.size(), std::optional<StoredEntry>());
   auto names = std::make_shared<const std::vector<std::string>>(keys);
-  RunOnKeys(ctx, std::move(keys), ReadEntries(ctx.session.db, names, values), [values] {
+  RunOnKeys(ctx, std::move(keys), ReadEntries(SessionDb(ctx), names, values), [values] {
     return [values](ReplyBuilder& reply) {
       reply.ArrayHeader(values->size());
       for (const Lookup& lookup : *values) {
@@ -208,7 +208,7 @@ void MultiSet(CommandContext& ctx, bool only_if_none_exist) {
     names->emplace_back(ctx.args[i]);
     values->emplace_back(ctx.args[i + 1]);
   }
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   const size_t count = names->size();
   // MSETNX: per key, whether it exists (written by the key's shard in the first step).
   auto exists = std::make_shared<std::vector<char>>(count, 0);
@@ -346,7 +346,7 @@ void CmdLcs(CommandContext& ctx) {
   std::vector<std::string> options(ctx.args.begin() + 3, ctx.args.end());
   auto values = std::make_shared<std::vector<Lookup>>(2, std::optional<StoredEntry>());
   auto names = std::make_shared<const std::vector<std::string>>(keys);
-  RunOnKeys(ctx, std::move(keys), ReadEntries(ctx.session.db, names, values),
+  RunOnKeys(ctx, std::move(keys), ReadEntries(SessionDb(ctx), names, values),
             [values, options = std::move(options)]() -> ReplyWriter {
               for (const Lookup& lookup : *values) {
                 if (!lookup.ok()) return ErrorWriter(lookup.status());

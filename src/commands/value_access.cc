@@ -8,7 +8,7 @@
 namespace ferrite {
 
 void ModifyString(CommandContext& ctx, std::string_view key, ModifyFunction update) {
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKey(ctx, key,
            [db, key = std::string(key), update = std::move(update)](KeyspaceShard& shard,
                                                                     Respond respond) {
@@ -29,7 +29,7 @@ void ModifyString(CommandContext& ctx, std::string_view key, ModifyFunction upda
 
 void ReadString(CommandContext& ctx, std::string_view key,
                 std::function<ReplyWriter(std::optional<std::string_view>)> reply) {
-  const int db = ctx.session.db;
+  const int db = SessionDb(ctx);
   RunOnKey(ctx, key,
            [db, key = std::string(key), reply = std::move(reply)](KeyspaceShard& shard,
                                                                   Respond respond) {

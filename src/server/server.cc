@@ -25,6 +25,7 @@
 #include "server/listener.h"
 #include "server/worker.h"
 #include "storage/log_address.h"
+#include "store/database_map.h"
 #include "store/db_layout.h"
 #include "util/cycle_clock.h"
 #include "util/logging.h"
@@ -184,6 +185,9 @@ Status Server::StartWorkers() {
 
   auto plan = PlanShards();
   if (!plan.ok()) return plan.status();
+  auto database_map = DatabaseMap::Open(config()->dir);
+  if (!database_map.ok()) return database_map.status();
+  database_map_ = std::move(database_map).value();
 
   // Each thread reports whether it could create its engine (with the engine's
   // settings) and open its shard before it runs its loop. The promise lives in the thread's

@@ -19,6 +19,7 @@
 #include "io/io_options.h"
 #include "server/server_config.h"
 #include "server/server_stats.h"
+#include "store/database_map.h"
 
 namespace ferrite {
 
@@ -99,6 +100,8 @@ class Server {
   // Held while a multi-shard transaction posts its first steps, so that every shard
   // receives transactions in one order (worker_transaction.h).
   std::mutex& transaction_order_mutex() { return transaction_order_mutex_; }
+  // SWAPDB's map of databases, kept in the data directory. Opened by StartWorkers().
+  DatabaseMap& database_map() { return *database_map_; }
 
   // Runs `per_worker` on every worker's thread and hands the results, in worker
   // order, to `done` on `origin`'s thread.
@@ -127,6 +130,7 @@ class Server {
   IoEngineKind io_engine_kind_ = IoEngineKind::kThreads;
   std::string io_fallback_reason_;
   std::mutex transaction_order_mutex_;
+  std::unique_ptr<DatabaseMap> database_map_;
   std::atomic<uint64_t> next_worker_{0};
   std::atomic<uint64_t> next_client_id_{1};
   std::atomic<int64_t> connected_clients_{0};

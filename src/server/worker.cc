@@ -336,6 +336,25 @@ void Worker::RunOnShard(uint32_t shard, std::vector<std::string> keys, ShardWork
   });
 }
 
+int Worker::StoredDb(int db) const { return server_.database_map().Stored(db); }
+
+void Worker::SwapDatabases(int a, int b, std::function<void(Status)> done) {
+  Status swapped;
+  {
+    // Ordered with the first steps of cross-shard transactions: every shard's loop
+    // receives the barrier below after the steps of transactions begun before the swap
+    // and before those of transactions begun after it (ADR 0012, decision 7).
+    std::lock_guard<std::mutex> order(server_.transaction_order_mutex());
+    swapped = server_.database_map().Swap(a, b);
+    if (swapped.ok()) {
+      // Replies once every shard's loop has run what was posted to it before the swap.
+      server_.Gather<bool>(
+          *this, [](Worker&) { return true; }, [done](std::vector<bool>) { done(Status::Ok()); });
+    }
+  }
+  if (!swapped.ok()) done(std::move(swapped));
+}
+
 std::shared_ptr<ShardTransaction> Worker::BeginTransaction(std::vector<TransactionPart> parts) {
   return std::make_shared<WorkerTransaction>(server_, *this, std::move(parts));
 }

@@ -142,6 +142,8 @@ class Worker final : public ServerApi, public KeyspaceRouter {
   uint32_t local_shard() const override { return static_cast<uint32_t>(index_); }
   void RunOnShard(uint32_t shard, std::vector<std::string> keys, ShardWork work) override;
   std::shared_ptr<ShardTransaction> BeginTransaction(std::vector<TransactionPart> parts) override;
+  int StoredDb(int db) const override;
+  void SwapDatabases(int a, int b, std::function<void(Status)> done) override;
   // Runs `work` with this worker's shard: the target of RunOnShard from other threads.
   void RunOnLocalShard(std::vector<std::string> keys, ShardWork work);
 

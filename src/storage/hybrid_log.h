@@ -139,6 +139,14 @@ class HybridLog {
   bool InMemory(LogAddress address) const { return address >= head() && address < tail_; }
   // May be updated in place: in memory and not yet sealed for flushing.
   bool IsMutable(LogAddress address) const { return address >= read_only() && address < tail_; }
+  // Where the records of an in-memory page end: the tail for the tail page, the used
+  // length it was closed with for the others (the bytes after it are zero, not records).
+  // REQUIRES: head() <= page start, page <= the tail's page
+  LogAddress RecordsEnd(uint64_t page_number) const {
+    return page_number == tail_page_
+               ? tail_
+               : geometry_.page_start(page_number) + frames_[page_number & frame_mask_].used;
+  }
 
   // Reads `length` bytes at `address` from the segment files into `dest` (via
   // SegmentStore::ReadBytes; the caller parses them with RecordView::Parse). Same

@@ -188,6 +188,15 @@ void LogStore::StartCopy(const RecordView& record, LogAddress source, StatusCall
   Start(std::move(op));
 }
 
+void LogStore::StartProbe(std::string_view key, LogAddress source, StatusCallback callback) {
+  auto op = std::make_shared<Operation>();
+  op->kind = Kind::kProbe;
+  op->key = key;
+  op->source = source;
+  op->status_callback = std::move(callback);
+  Start(std::move(op));
+}
+
 void LogStore::Start(OperationPtr op) {
   op->hash = HashKey(op->key);
   ++outstanding_;
@@ -222,12 +231,12 @@ void LogStore::StartLookup(const OperationPtr& op) {
   op->start = index_.Find(op->hash);
   op->next = op->start;
   op->pending = false;
-  op->begin_at_start = log_->begin();
+  op->begin_at_start = live_begin();
   Walk(op);
 }
 
 bool LogStore::RestartIfCompactedPast(const OperationPtr& op, LogAddress address) {
-  if (address >= log_->begin() || log_->begin() == op->begin_at_start) return false;
+  if (address >= live_begin() || live_begin() == op->begin_at_start) return false;
   ++stats_.lookup_restarts;
   StartLookup(op);
   return true;
@@ -236,7 +245,7 @@ bool LogStore::RestartIfCompactedPast(const OperationPtr& op, LogAddress address
 void LogStore::Walk(const OperationPtr& op) {
   for (;;) {
     const LogAddress address = op->next;
-    if (address == kInvalidAddress || address < log_->begin()) {
+    if (address == kInvalidAddress || address < live_begin()) {
       if (address != kInvalidAddress && RestartIfCompactedPast(op, address)) return;
       LookupDone(op, nullptr, false);
       return;
@@ -390,9 +399,11 @@ void LogStore::LookupDone(const OperationPtr& op, const RecordView* record, bool
       return;
     }
     case Kind::kCopy:
+    case Kind::kProbe:
       // Copied only while it is its key's newest record, alive: anything newer (a
       // value or a tombstone) or its expiry makes it dead.
       if (record != nullptr && live && op->next == op->source) {
+        if (op->kind == Kind::kProbe) return Finish(op, Status::Ok());
         Write(op, /*from_queue=*/false);
       } else {
         Finish(op, Status::NotFound("superseded"));

@@ -16,6 +16,7 @@
 // instead of calling the engine's directly.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -25,6 +26,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ferrite/status.h"
 #include "io/io_engine.h"
@@ -59,6 +61,23 @@ struct StoredEntry {
   std::optional<int64_t> expiry_ms;
 };
 
+// A record the scan found to be its key's newest live record.
+struct ScanEntry {
+  LogAddress address = kInvalidAddress;
+  std::string key;
+  std::string value;
+  std::optional<int64_t> expiry_ms;
+};
+
+// One step of a scan: the live records it found, in address order, and where the next
+// step starts. `reached_tail`: every record below the tail as it stood when the step
+// completed was examined.
+struct ScanBatch {
+  std::vector<ScanEntry> entries;
+  LogAddress next = kInvalidAddress;
+  bool reached_tail = false;
+};
+
 struct LogStoreStats {
   // Where lookups that found a record (value or tombstone) found it.
   uint64_t found_mutable = 0;
@@ -83,6 +102,8 @@ struct LogStoreStats {
   uint64_t compaction_errors = 0;
   // Writes held back because the log outgrew the trigger's bound while a pass ran.
   uint64_t compaction_stalls = 0;
+  uint64_t scan_pages_read = 0;  // pages below the head read by scans
+  uint64_t clears = 0;
 
   double disk_reads_per_pending_lookup() const {
     return pending_lookups == 0 ? 0.0 : static_cast<double>(disk_reads) / pending_lookups;
@@ -110,6 +131,7 @@ class LogStore {
   // besides its result.
   using UpdateFunction =
       std::function<std::optional<std::string>(std::optional<std::string_view> old_value)>;
+  using ScanCallback = std::function<void(Result<ScanBatch>)>;
 
   // Opens the store in options.log.directory: with a checkpoint manifest there, the log
   // is opened at the manifest's bounds, the index restored from its snapshot and the
@@ -145,6 +167,31 @@ class LogStore {
   // record's expiry.
   void ReadModifyWrite(std::string_view key, UpdateFunction update,
                        std::optional<int64_t> expiry_ms, StatusCallback callback);
+
+  // One step of a walk over the live keys (log_store_scan.cc): examines up to
+  // `max_records` records (at least one) in address order from `from` (from the live
+  // begin when `from` lies below it, as after compaction: the records it copied are at
+  // the tail, which the walk reaches), and returns those that are their key's newest
+  // live record (not a tombstone, not expired), decided by the same chain walk as
+  // compaction's copies, which may read the disk. Pages below the head are read whole.
+  // Continue from `next` until `reached_tail`. Every key live for a whole walk is
+  // returned at least once (a key written meanwhile may be returned again from its new
+  // record); with no writes, exactly once. Walks may run concurrently. The callback runs
+  // once, inside the call when no disk read was needed, with the entries or the first
+  // error (a page that fails its checksum).
+  // REQUIRES: max_records > 0
+  void Scan(LogAddress from, size_t max_records, bool with_values, ScanCallback callback);
+
+  // Removes every key at once (FLUSHALL): the index is replaced by an empty one and
+  // the log's records up to the tail are dead from now on (lookups pending below it
+  // start again and find nothing); begin moves past them as soon as their pages leave
+  // memory, and the segment files go with the checkpoints after that, as compaction's
+  // do. A checkpoint is started at once so that reopening does not bring the keys
+  // back; the callback gets its outcome. Writes applied before the call are gone,
+  // writes started after it (and writes still queued for the tail) are kept.
+  void Clear(StatusCallback callback);
+  // Where live records may start: the log's begin, or the tail at the last Clear().
+  LogAddress live_begin() const { return std::max(log_->begin(), cleared_until_); }
 
   // FlushAll of the log; the callback runs from the engine.
   Status FlushAll(StatusCallback callback) { return log_->FlushAll(std::move(callback)); }
@@ -212,8 +259,10 @@ class LogStore {
 
  private:
   // kCopy: compaction's copy of a record to the tail, made only when the record is
-  // still its key's newest.
-  enum class Kind : uint8_t { kRead, kUpsert, kDelete, kRmw, kCopy };
+  // still its key's newest. kProbe: kCopy's test alone, for scans (OK or NotFound).
+  enum class Kind : uint8_t { kRead, kUpsert, kDelete, kRmw, kCopy, kProbe };
+  struct ScanRun;
+  using ScanRunPtr = std::shared_ptr<ScanRun>;
   struct Operation;
   using OperationPtr = std::shared_ptr<Operation>;
   enum class WriteOutcome : uint8_t { kDone, kBusy, kRestarted };
@@ -275,6 +324,18 @@ class LogStore {
   void AbortCompaction();
   void FinishCheckpoint(Status status);
   std::optional<HashIndex::ChainLink> ReadChainLink(uint64_t address);
+  // Scan steps (log_store_scan.cc).
+  void ContinueScan(const ScanRunPtr& run);
+  // Examines the records of `bytes` (records of the page starting at `page_start`) from
+  // the run's cursor; returns whether the page was finished.
+  bool ScanRecords(const ScanRunPtr& run, std::span<const std::byte> page_bytes,
+                   LogAddress page_start, bool verified_page);
+  void ExamineRecord(const ScanRunPtr& run, const RecordView& record, LogAddress address);
+  void MaybeFinishScan(const ScanRunPtr& run);
+  // Compaction's test of `source` as its key's newest live record, without the copy.
+  void StartProbe(std::string_view key, LogAddress source, StatusCallback callback);
+  // Moves begin up to the last Clear() as its pages leave memory.
+  void AdvanceBeginToCleared();
   // The bytes from `address` to the end of its page or the tail. REQUIRES: InMemory.
   std::span<const std::byte> InMemoryBytes(LogAddress address);
   int64_t Now() const { return clock_(); }
@@ -330,6 +391,8 @@ class LogStore {
   uint64_t record_bytes_seen_ = 0;
   std::vector<StatusCallback> next_checkpoint_;  // callers waiting for the next one
   uint64_t checkpoint_sequence_ = 0;
+  // The tail at the last Clear(): records below it are dead.
+  LogAddress cleared_until_ = 0;
 };
 
 }  // namespace ferrite

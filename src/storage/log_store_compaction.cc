@@ -44,6 +44,7 @@ std::optional<uint64_t> LogStore::OldestSegmentOnDisk() const {
 }
 
 void LogStore::MaybeCompact() {
+  AdvanceBeginToCleared();
   if (compaction_.active || !CompactionWanted()) return;
   CompactOldestSegment();
 }

@@ -27,6 +27,14 @@ How a line is sent (at most one of these):
     @raw-close "BYTES"    send the bytes, then read every byte until the server closes the
                           connection (protocol errors); a fresh connection follows
     @reconnect            (alone on its line) open fresh connections to both servers
+    @scan CMD             a SCAN-family command (SCAN cursor ..., or SSCAN/HSCAN/ZSCAN key
+                          cursor ...), sent again and again with the cursor each reply
+                          gives until it is 0 (at most 10000 calls); the step's reply is
+                          an array of every element returned, duplicates dropped, sorted
+                          (HSCAN/ZSCAN: field/value pairs kept together, sorted by pair),
+                          so that a whole iteration is compared whatever the cursors and
+                          the order; an error (or a reply that is no SCAN page) ends the
+                          iteration and is the step's reply
 
 How replies are compared (default: byte for byte; at most one of these):
 
@@ -44,6 +52,13 @@ How replies are compared (default: byte for byte; at most one of these):
                  everything else (since, group, each argument's name, type, token,
                  flags, ...) byte for byte; a container's subcommands may be fewer;
                  @docs:all lets Ferrite list fewer commands (COMMAND DOCS with no names)
+    @sorted      an array (or set) with the same elements in any order, as many times
+                 each (KEYS); elements that are arrays are compared the same way, so a
+                 SCAN page matches with the same cursor and keys in any order; any
+                 other reply byte for byte
+    @ttl         an integer that depends on the clock when positive (TTL, PTTL,
+                 EXPIRETIME of a relative expiry): zero and negative values (-1 no
+                 expiry, -2 no key) must be equal, a positive one must be positive
     @pairs       a map, or a flat array of name/value pairs: the same pairs in any order
                  (CONFIG GET with several patterns follows dict order in Redis)
     @mask:K1,K2  byte for byte, except the values of map keys (or of name/value pairs in a
@@ -72,9 +87,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SEND_MODES = ("command", "noreply", "close", "raw", "raw-close", "reconnect")
+SEND_MODES = ("command", "noreply", "close", "raw", "raw-close", "reconnect", "scan")
 COMPARE_MODES = ("exact", "shape", "type", "subset", "docs", "pairs", "mask", "clientlist",
-                 "info", "known")
+                 "info", "known", "sorted", "ttl")
 
 
 class CaseSyntaxError(ValueError):
@@ -209,7 +224,7 @@ def parse_line(line_no, line):
         word, _, rest = rest.partition(" ")
         rest = rest.lstrip()
         name, _, option = word[1:].partition(":")
-        if name in ("noreply", "close", "raw", "raw-close", "reconnect"):
+        if name in ("noreply", "close", "raw", "raw-close", "reconnect", "scan"):
             if step.send != "command":
                 raise CaseSyntaxError(f"two send directives: @{step.send} and {word}")
             step.send = name

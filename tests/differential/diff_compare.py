@@ -44,6 +44,10 @@ def compare_replies(mode, redis_raw, ferrite_raw, option=None):
         return docs_difference(redis_reply, ferrite_reply, all_commands=option == "all")
     if mode == "pairs":
         return _pairs_difference(redis_reply, ferrite_reply)
+    if mode == "sorted":
+        return _sorted_difference(redis_reply, ferrite_reply)
+    if mode == "ttl":
+        return _ttl_difference(redis_reply, ferrite_reply)
     if mode == "mask":
         return _masked_difference(redis_reply, ferrite_reply, set(option or ()), "reply")
     if mode == "clientlist":
@@ -240,6 +244,21 @@ def _compact(reply):
     return repr(reply.value) if reply.kind != b"-" else f"-{reply.value!r}"
 
 
+def _typed_compact(reply, ordered=True):
+    """_compact with every value's RESP type, so that a bulk "1" is not an integer 1;
+    unless ordered, the elements of arrays and sets are sorted, at every depth."""
+    if reply.kind in _MAPS:
+        inner = ", ".join(f"{_typed_compact(k, ordered)}: {_typed_compact(v, ordered)}"
+                          for k, v in reply.value)
+        return reply.kind.decode() + "{" + inner + "}"
+    if reply.kind in _AGGREGATES and reply.value is not None:
+        elements = [_typed_compact(v, ordered) for v in reply.value]
+        if not ordered and reply.kind in (b"*", b"~"):
+            elements.sort()
+        return reply.kind.decode() + "[" + ", ".join(elements) + "]"
+    return reply.kind.decode() + repr(reply.value)
+
+
 def _as_pairs(reply):
     if reply.kind in _MAPS:
         return list(reply.value)
@@ -271,6 +290,43 @@ def _pairs_difference(redis_reply, ferrite_reply):
     for key in changed:
         parts.append(f"{key}: Ferrite {ferrite_map[key]} vs Redis {redis_map[key]}")
     return "; ".join(parts)
+
+
+def _ttl_difference(redis_reply, ferrite_reply):
+    """Integers: equal when Redis's is zero or negative, both positive otherwise."""
+    if redis_reply.kind != b":" or ferrite_reply.kind != b":":
+        return _masked_difference(redis_reply, ferrite_reply, set(), "reply")
+    redis_value, ferrite_value = int(redis_reply.value), int(ferrite_reply.value)
+    if redis_value <= 0 or ferrite_value <= 0:
+        if redis_value != ferrite_value:
+            return f"{ferrite_value} instead of {redis_value}"
+    return None
+
+
+def _sorted_difference(redis_reply, ferrite_reply):
+    """An array or set: the same elements, each as many times, in any order; elements
+    that are arrays or sets are compared the same way (a SCAN page: its cursor and its
+    keys)."""
+    if redis_reply.kind != ferrite_reply.kind:
+        return f"type {ferrite_reply.kind!r} instead of {redis_reply.kind!r}"
+    if redis_reply.kind not in (b"*", b"~") or redis_reply.value is None \
+            or ferrite_reply.value is None:
+        return _masked_difference(redis_reply, ferrite_reply, set(), "reply")
+    redis_elements = sorted(_typed_compact(e, ordered=False) for e in redis_reply.value)
+    ferrite_elements = sorted(_typed_compact(e, ordered=False) for e in ferrite_reply.value)
+    if redis_elements == ferrite_elements:
+        return None
+    missing, extra = list(redis_elements), []
+    for element in ferrite_elements:
+        if element in missing:
+            missing.remove(element)
+        else:
+            extra.append(element)
+    parts = [f"missing {missing[:20]}"] if missing else []
+    if extra:
+        parts.append(f"extra {extra[:20]}")
+    return f"{len(ferrite_elements)} elements instead of {len(redis_elements)}: " \
+        + "; ".join(parts)
 
 
 def _masked_difference(redis_reply, ferrite_reply, mask_keys, path):

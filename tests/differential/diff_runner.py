@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from diff_compare import compare_replies, show
 from known_differences import known_difference
-from support.resp import ConnectionClosed, RawClient, encode_command, parse_reply
+from support.resp import ConnectionClosed, RawClient, encode_command, parse_reply, parse_typed
 
 # How long a server may take to answer before it counts as not answering. Both servers
 # answer in microseconds; this only bounds how long a missing reply delays the run.
@@ -18,6 +18,8 @@ CLOSE_TIMEOUT = 1.0
 # Placeholders in case-file arguments, replaced by each connection's own CLIENT INFO
 # fields: {client-id}, {client-addr}, {client-laddr}.
 PLACEHOLDERS = {b"{client-id}": b"id", b"{client-addr}": b"addr", b"{client-laddr}": b"laddr"}
+# The most calls one @scan step makes before it counts as an iteration that never ends.
+MAX_SCAN_CALLS = 10000
 
 
 @dataclass
@@ -218,7 +220,53 @@ class DiffSession:
             return side.read_until_closed()
         if step.send == "noreply":
             return Observed()
+        if step.send == "scan":
+            return _scan_all(side, args, side.read_replies(1))
         return side.read_replies(step.replies if step.send == "raw" else 1)
+
+
+def scan_page(raw):
+    """(cursor, elements) of a SCAN-family reply, or None when it is no such page."""
+    try:
+        reply = parse_typed(raw)
+    except ValueError:
+        return None
+    if reply.kind != b"*" or reply.value is None or len(reply.value) != 2:
+        return None
+    cursor, elements = reply.value
+    if cursor.kind != b"$" or cursor.value is None or elements.kind != b"*" \
+            or elements.value is None or any(e.kind != b"$" or e.value is None
+                                             for e in elements.value):
+        return None
+    return cursor.value, [e.value for e in elements.value]
+
+
+def _scan_all(side, args, observed):
+    """@scan: iterates from the first reply (observed) until the cursor is 0; returns the
+    Observed holding one array of every element seen, sorted, without duplicates."""
+    args = list(args)
+    at = 1 if args[0].lower() == b"scan" else 2
+    in_pairs = args[0].lower() in (b"hscan", b"zscan")
+    seen = set()
+    for _ in range(MAX_SCAN_CALLS):
+        if observed.event:
+            return observed
+        page = scan_page(observed.replies[0])
+        if page is None:
+            return observed
+        cursor, elements = page
+        if in_pairs:
+            seen.update(zip(elements[0::2], elements[1::2]))
+        else:
+            seen.update((e,) for e in elements)
+        if cursor == b"0" or len(args) <= at:
+            flat = [e for group in sorted(seen) for e in group]
+            return Observed([encode_command(*flat)])
+        args[at] = cursor
+        if not side.send(encode_command(*args)):
+            return side.read_until_closed()
+        observed = side.read_replies(1)
+    return Observed(event=f"iteration not over after {MAX_SCAN_CALLS} calls")
 
 
 def report(title, differences):
