@@ -17,9 +17,11 @@
 
 namespace ferrite {
 
+// Databases are one byte in stored keys (KeyspaceShard::StoredKey).
+inline constexpr int kMaxDatabases = 256;
+
 class DatabaseMap {
  public:
-  static constexpr int kMaxDatabases = 256;
   static constexpr const char* kFileName = "databases";
 
   // Reads `directory`/databases, or starts with the identity when the file is missing.

@@ -18,6 +18,7 @@
 #include "ferrite/status.h"
 #include "io/io_engine.h"
 #include "storage/log_store.h"
+#include "store/database_map.h"
 #include "store/key_gate.h"
 
 namespace ferrite {
@@ -26,8 +27,6 @@ namespace ferrite {
 // embedded Db places keys; the index uses the low bits and the top 15).
 uint32_t ShardOfKey(std::string_view key, uint32_t shards);
 
-// Databases are one byte in stored keys.
-inline constexpr int kMaxDatabases = 256;
 
 struct KeyspaceShardOptions {
   LogStoreOptions store;

@@ -12,7 +12,7 @@ namespace {
 
 TEST(DatabaseMapTest, StartsAsTheIdentityAndSwapsExchangeEntries) {
   DatabaseMap map;
-  for (int db = 0; db < DatabaseMap::kMaxDatabases; ++db) EXPECT_EQ(map.Stored(db), db);
+  for (int db = 0; db < kMaxDatabases; ++db) EXPECT_EQ(map.Stored(db), db);
   ASSERT_TRUE(map.Swap(0, 15).ok());
   EXPECT_EQ(map.Stored(0), 15);
   EXPECT_EQ(map.Stored(15), 0);
