@@ -138,6 +138,20 @@ std::string ParseLogLevel(ServerConfig& config, std::string_view value) {
   return {};
 }
 
+std::string ParseMaxmemoryPolicy(ServerConfig& config, std::string_view value) {
+  static constexpr std::string_view kPolicies[] = {
+      "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+      "allkeys-lru",  "allkeys-lfu",  "allkeys-random",  "noeviction"};
+  std::string lower(value);
+  for (char& c : lower) c = AsciiLower(c);
+  if (std::find(std::begin(kPolicies), std::end(kPolicies), lower) == std::end(kPolicies)) {
+    return "argument(s) must be one of the following: volatile-lru, volatile-lfu, "
+           "volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction";
+  }
+  config.maxmemory_policy = lower;
+  return {};
+}
+
 std::string ParseOutputLimits(ServerConfig& config, std::string_view value) {
   return ParseOutputBufferLimits(value, config.output_buffer_limits);
 }
@@ -192,7 +206,7 @@ std::string FormatIoEngine(const ServerConfig& config) {
 
 // The I/O parameters are startup-only: every worker creates its engine once, when it
 // starts, and the storage built on an engine can't change it under its feet.
-constexpr std::array<ConfigParam, 27> kParams = {{
+constexpr std::array<ConfigParam, 28> kParams = {{
     {"bind", "addresses to listen on, separated by spaces", false, ParseBind, FormatBind},
     {"port", "TCP port to listen on", false, ParseInteger<&ServerConfig::port, 0, 65535>,
      FormatInteger<&ServerConfig::port>},
@@ -234,6 +248,8 @@ constexpr std::array<ConfigParam, 27> kParams = {{
      FormatYesNo<&ServerConfig::appendonly>},
     {"maxmemory", "memory for the keyspace's index and in-memory log (0: a quarter of RAM)", true,
      ParseMemory<&ServerConfig::maxmemory, 0>, FormatInteger<&ServerConfig::maxmemory>},
+    {"maxmemory-policy", "kept for compatibility: Ferrite moves data to disk instead of evicting",
+     true, ParseMaxmemoryPolicy, FormatString<&ServerConfig::maxmemory_policy>},
     {"storage.page_size", "log page size (a power of two; the largest record it holds)", false,
      ParseMemory<&ServerConfig::storage_page_size, 4096>,
      FormatInteger<&ServerConfig::storage_page_size>},

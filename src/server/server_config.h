@@ -49,6 +49,10 @@ struct ServerConfig {
   // shards (Redis's maxmemory; Ferrite moves what does not fit to disk rather than
   // evicting it). 0: a quarter of the machine's memory.
   uint64_t maxmemory = 0;
+  // Redis's eviction policy. Ferrite never evicts (what does not fit in memory goes to
+  // disk), so the policy is kept for CONFIG GET and for the OBJECT subcommands whose
+  // answers Redis ties to it.
+  std::string maxmemory_policy = "noeviction";
   // The `[storage]` section: the log's geometry. Startup only.
   uint64_t storage_page_size = uint64_t{4} << 20;
   uint64_t storage_segment_size = uint64_t{64} << 20;
