@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -121,9 +122,18 @@ std::string HumanBytes(uint64_t bytes) {
   return unit == 0 ? fmt::format("{}B", bytes) : fmt::format("{:.2f}{}", value, kUnits[unit]);
 }
 
-void AppendMemory(std::string& out) {
+// Redis's memory fields, then Ferrite's keyspace figures: the budget actually in force
+// (maxmemory 0 means a quarter of RAM), what the index and in-memory log use of it,
+// and the log bytes that live on disk only.
+void AppendMemory(std::string& out, const ServerConfig& config, const TieringReport& tiering) {
   struct mallinfo2 heap = mallinfo2();
-  uint64_t used = heap.uordblks + heap.hblkhd;
+  const uint64_t used = heap.uordblks + heap.hblkhd;
+  // The highest use an INFO has seen: Ferrite samples the heap only here.
+  static std::atomic<uint64_t> peak{0};
+  uint64_t seen = peak.load(std::memory_order_relaxed);
+  while (seen < used && !peak.compare_exchange_weak(seen, used, std::memory_order_relaxed)) {
+  }
+  const uint64_t used_peak = std::max(seen, used);
   uint64_t rss = 0;
   if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
     unsigned long pages_total = 0, pages_resident = 0;
@@ -132,17 +142,36 @@ void AppendMemory(std::string& out) {
     }
     std::fclose(statm);
   }
+  const uint64_t system_memory =
+      static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   fmt::format_to(std::back_inserter(out),
                  "# Memory\r\n"
                  "used_memory:{}\r\n"
                  "used_memory_human:{}\r\n"
                  "used_memory_rss:{}\r\n"
                  "used_memory_rss_human:{}\r\n"
-                 "maxmemory:0\r\n"
-                 "maxmemory_human:0B\r\n"
-                 "maxmemory_policy:noeviction\r\n"
-                 "mem_allocator:libc\r\n",
-                 used, HumanBytes(used), rss, HumanBytes(rss));
+                 "used_memory_peak:{}\r\n"
+                 "used_memory_peak_human:{}\r\n"
+                 "total_system_memory:{}\r\n"
+                 "total_system_memory_human:{}\r\n"
+                 "maxmemory:{}\r\n"
+                 "maxmemory_human:{}\r\n"
+                 "maxmemory_policy:{}\r\n"
+                 "mem_fragmentation_ratio:{:.2f}\r\n"
+                 "mem_allocator:libc\r\n"
+                 "keyspace_memory_budget:{}\r\n"
+                 "keyspace_memory_budget_human:{}\r\n"
+                 "keyspace_memory_used:{}\r\n"
+                 "keyspace_memory_used_human:{}\r\n"
+                 "keyspace_bytes_on_disk:{}\r\n"
+                 "keyspace_bytes_on_disk_human:{}\r\n",
+                 used, HumanBytes(used), rss, HumanBytes(rss), used_peak, HumanBytes(used_peak),
+                 system_memory, HumanBytes(system_memory), config.maxmemory,
+                 HumanBytes(config.maxmemory), config.maxmemory_policy,
+                 used == 0 ? 0.0 : static_cast<double>(rss) / static_cast<double>(used),
+                 tiering.memory_budget, HumanBytes(tiering.memory_budget), tiering.memory_bytes,
+                 HumanBytes(tiering.memory_bytes), tiering.log_bytes_on_disk,
+                 HumanBytes(tiering.log_bytes_on_disk));
 }
 
 void AppendPersistence(std::string& out, const Server& server) {
@@ -381,8 +410,24 @@ void AppendTiering(std::string& out, const TieringReport& t) {
                  t.evictions, t.checkpoints, t.compacted_segments, t.compaction_copied);
 }
 
+void AppendKeyspace(std::string& out, const KeyspaceReport& keyspace) {
+  out += "# Keyspace\r\n";
+  if (!keyspace.status.ok()) {
+    // Redis has no failing count; the line says why the figures are missing.
+    fmt::format_to(std::back_inserter(out), "keyspace_error:{}\r\n", keyspace.status.message());
+    return;
+  }
+  for (const auto& [db, count] : keyspace.databases) {
+    if (count.keys == 0) continue;
+    const int64_t avg_ttl =
+        count.expires == 0 ? 0 : count.ttl_sum_ms / static_cast<int64_t>(count.expires);
+    fmt::format_to(std::back_inserter(out), "db{}:keys={},expires={},avg_ttl={}\r\n", db,
+                   count.keys, count.expires, avg_ttl);
+  }
+}
+
 std::string BuildInfoReport(const Server& server, const std::set<std::string>& selected,
-                            const WorkerReport& workers) {
+                            const WorkerReport& workers, const KeyspaceReport& keyspace) {
   std::shared_ptr<const ServerConfig> config = server.config();
   std::string out;
   for (std::string_view section : kSectionOrder) {
@@ -390,7 +435,7 @@ std::string BuildInfoReport(const Server& server, const std::set<std::string>& s
     if (!out.empty()) out += "\r\n";
     if (section == "server") AppendServer(out, server, *config);
     if (section == "clients") AppendClients(out, server, *config);
-    if (section == "memory") AppendMemory(out);
+    if (section == "memory") AppendMemory(out, *config, workers.tiering);
     if (section == "persistence") AppendPersistence(out, server);
     if (section == "io") AppendIo(out, server, *config, workers.io);
     if (section == "tiering") AppendTiering(out, workers.tiering);
@@ -403,7 +448,7 @@ std::string BuildInfoReport(const Server& server, const std::set<std::string>& s
     // Per-command latency percentiles are not tracked yet: the section is empty.
     if (section == "latencystats") out += "# Latencystats\r\n";
     if (section == "cluster") out += "# Cluster\r\ncluster_enabled:0\r\n";
-    if (section == "keyspace") out += "# Keyspace\r\n";
+    if (section == "keyspace") AppendKeyspace(out, keyspace);
   }
   return out;
 }

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <mutex>
 #include <set>
 
 #include "io/engine_factory.h"
@@ -263,20 +265,77 @@ void Worker::ResetStats(std::function<void()> done) {
 
 void Worker::Info(std::span<const std::string_view> sections,
                   std::function<void(std::string)> done) {
-  std::set<std::string> selected = SelectInfoSections(sections);
-  if (!selected.contains("io") && !selected.contains("tiering")) {
-    done(BuildInfoReport(server_, selected, WorkerReport{}));
+  auto selected = std::make_shared<const std::set<std::string>>(SelectInfoSections(sections));
+  if (!selected->contains("keyspace")) {
+    FinishInfo(std::move(selected), std::nullopt, std::move(done));
+    return;
+  }
+  CountKeyspace([this, selected, done = std::move(done)](Result<DatabaseCounts> counts) mutable {
+    KeyspaceReport keyspace;
+    if (!counts.ok()) {
+      keyspace.status = counts.status();
+    } else {
+      // Clients number databases through SWAPDB's map; the counts are by stored one.
+      for (int db = 0; db < config_->databases; ++db) {
+        keyspace.databases.emplace_back(db, (*counts)[StoredDb(db)]);
+      }
+    }
+    FinishInfo(std::move(selected), std::move(keyspace), std::move(done));
+  });
+}
+
+void Worker::FinishInfo(std::shared_ptr<const std::set<std::string>> selected,
+                        std::optional<KeyspaceReport> keyspace,
+                        std::function<void(std::string)> done) {
+  KeyspaceReport no_keyspace;
+  if (!selected->contains("io") && !selected->contains("tiering") &&
+      !selected->contains("memory")) {
+    done(BuildInfoReport(server_, *selected, WorkerReport{}, keyspace ? *keyspace : no_keyspace));
     return;
   }
   // Each engine's and shard's counters belong to its worker's thread: read them there.
   server_.Gather<WorkerReport>(
       *this, [](Worker& worker) { return worker.Report(); },
-      [this, selected = std::move(selected),
+      [this, selected = std::move(selected), keyspace = std::move(keyspace),
        done = std::move(done)](std::vector<WorkerReport> parts) {
         WorkerReport total;
         for (const WorkerReport& part : parts) total.Merge(part);
-        done(BuildInfoReport(server_, selected, total));
+        done(BuildInfoReport(server_, *selected, total, keyspace ? *keyspace : KeyspaceReport{}));
       });
+}
+
+void Worker::CountKeyspace(std::function<void(Result<DatabaseCounts>)> done) {
+  struct State {
+    std::mutex mutex;
+    Status status;
+    DatabaseCounts total;
+    size_t remaining = 0;
+    std::function<void(Result<DatabaseCounts>)> done;
+  };
+  auto state = std::make_shared<State>();
+  state->remaining = shard_count();
+  state->done = std::move(done);
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  for (uint32_t shard = 0; shard < shard_count(); ++shard) {
+    RunOnShard(shard, {}, [this, state, now_ms](KeyspaceShard& keyspace, KeyGate::Release release) {
+      // No keys are held: the walk sees each key as it is when it reaches it.
+      release();
+      CountDatabases(keyspace, now_ms, [this, state](Result<DatabaseCounts> counts) {
+        std::lock_guard<std::mutex> lock(state->mutex);
+        if (!counts.ok() && state->status.ok()) state->status = counts.status();
+        if (counts.ok()) {
+          for (size_t db = 0; db < counts->size(); ++db) state->total[db].Merge((*counts)[db]);
+        }
+        if (--state->remaining > 0) return;
+        loop_.Post([state] {
+          if (!state->status.ok()) return state->done(state->status);
+          state->done(std::move(state->total));
+        });
+      });
+    });
+  }
 }
 
 void Worker::ListClients(ClientFilter filter,

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,9 +19,11 @@
 #include "io/io_options.h"
 #include "io/io_stats.h"
 #include "server/event_loop.h"
+#include "server/info_report.h"
 #include "server/server_config.h"
 #include "server/server_stats.h"
 #include "store/keyspace_shard.h"
+#include "store/keyspace_walk.h"
 
 namespace ferrite {
 
@@ -106,6 +110,10 @@ class Worker final : public ServerApi, public KeyspaceRouter {
   IoEngine* io_engine() { return io_engine_.get(); }
   // This worker's part of INFO io and INFO tiering. Loop thread only.
   WorkerReport Report();
+  // INFO keyspace's figures: every shard walks its log (keyspace_walk.h); `done` runs
+  // on this worker's thread with the sum, indexed by stored database, or the first
+  // error. Loop thread only.
+  void CountKeyspace(std::function<void(Result<DatabaseCounts>)> done);
 
   // Loop thread only.
   void AdoptConnection(int fd, uint64_t id, std::string peer, std::string local);
@@ -158,6 +166,9 @@ class Worker final : public ServerApi, public KeyspaceRouter {
     Worker& worker_;
   };
 
+  // Builds the INFO text once `keyspace` (when selected) is known.
+  void FinishInfo(std::shared_ptr<const std::set<std::string>> selected,
+                  std::optional<KeyspaceReport> keyspace, std::function<void(std::string)> done);
   void BeforeSleep();
   void Cron();
   void CloseIoEngine();

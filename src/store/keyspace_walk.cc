@@ -1,5 +1,6 @@
 #include "store/keyspace_walk.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -12,9 +13,8 @@ constexpr size_t kWalkStepRecords = 4096;
 
 struct Walk : std::enable_shared_from_this<Walk> {
   KeyspaceShard* shard = nullptr;
-  int db = 0;
   LogAddress cursor = 0;
-  KeysBatchVisitor visit;
+  EntriesBatchVisitor visit;
   std::function<void(Status)> done;
   bool driving = false;  // inside Drive()'s loop
   bool again = false;    // a step ended inside the loop: run the next one from it
@@ -34,15 +34,16 @@ struct Walk : std::enable_shared_from_this<Walk> {
 
   void Step() {
     auto self = shared_from_this();
-    ScanDatabaseStep(*shard, db, cursor, kWalkStepRecords, [self](Result<KeyspaceStep> step) {
-      if (!step.ok()) return self->done(step.status());
-      const bool last = step->reached_tail;
-      self->cursor = step->next;
-      self->visit(std::move(step->keys), [self, last] {
-        if (last) return self->done(Status::Ok());
-        self->Drive();
-      });
-    });
+    shard->store().Scan(cursor, kWalkStepRecords, /*with_values=*/false,
+                        [self](Result<ScanBatch> batch) {
+                          if (!batch.ok()) return self->done(batch.status());
+                          const bool last = batch->reached_tail;
+                          self->cursor = batch->next;
+                          self->visit(std::move(batch->entries), [self, last] {
+                            if (last) return self->done(Status::Ok());
+                            self->Drive();
+                          });
+                        });
   }
 };
 
@@ -64,14 +65,52 @@ void ScanDatabaseStep(KeyspaceShard& shard, int db, LogAddress from, size_t max_
                      });
 }
 
-void WalkDatabase(KeyspaceShard& shard, int db, KeysBatchVisitor visit,
-                  std::function<void(Status)> done) {
+void WalkShard(KeyspaceShard& shard, EntriesBatchVisitor visit, std::function<void(Status)> done) {
   auto walk = std::make_shared<Walk>();
   walk->shard = &shard;
-  walk->db = db;
+  walk->cursor = shard.store().live_begin();
   walk->visit = std::move(visit);
   walk->done = std::move(done);
   walk->Drive();
+}
+
+void WalkDatabase(KeyspaceShard& shard, int db, KeysBatchVisitor visit,
+                  std::function<void(Status)> done) {
+  const char prefix = static_cast<char>(static_cast<unsigned char>(db));
+  WalkShard(
+      shard,
+      [prefix, visit = std::move(visit)](std::vector<ScanEntry> entries,
+                                         std::function<void()> next) {
+        std::vector<std::string> keys;
+        for (ScanEntry& entry : entries) {
+          if (!entry.key.empty() && entry.key[0] == prefix) keys.push_back(entry.key.substr(1));
+        }
+        visit(std::move(keys), std::move(next));
+      },
+      std::move(done));
+}
+
+void CountDatabases(KeyspaceShard& shard, int64_t now_ms,
+                    std::function<void(Result<DatabaseCounts>)> done) {
+  auto counts = std::make_shared<DatabaseCounts>();
+  WalkShard(
+      shard,
+      [counts, now_ms](std::vector<ScanEntry> entries, std::function<void()> next) {
+        for (const ScanEntry& entry : entries) {
+          if (entry.key.empty()) continue;
+          DatabaseCount& db = (*counts)[static_cast<unsigned char>(entry.key[0])];
+          ++db.keys;
+          if (entry.expiry_ms) {
+            ++db.expires;
+            db.ttl_sum_ms += std::max<int64_t>(*entry.expiry_ms - now_ms, 0);
+          }
+        }
+        next();
+      },
+      [counts, done = std::move(done)](Status status) {
+        if (!status.ok()) return done(status);
+        done(std::move(*counts));
+      });
 }
 
 }  // namespace ferrite

@@ -54,6 +54,11 @@ def test_larger_than_memory_data_set_reads_back_whole(tmp_path):
         assert info["log_bytes_on_disk"] > 2 * info["log_bytes_in_memory"], info
         assert info["reads_from_disk"] > KEYS // 2, info
         assert info["memory_used"] <= info["memory_budget"], info
+        # INFO keyspace counts every key, on disk or not; INFO memory shows the split.
+        assert client.info("keyspace") == {"db0": {"keys": KEYS, "expires": 0, "avg_ttl": 0}}
+        memory = client.info("memory")
+        assert memory["keyspace_bytes_on_disk"] == info["log_bytes_on_disk"], memory
+        assert memory["keyspace_memory_budget"] == 8 * 1024 * 1024, memory
         # CONFIG SET maxmemory resizes the budget live; pages go to disk to meet it.
         assert client.config_set("maxmemory", "4mb")
         assert client.config_get("maxmemory") == {"maxmemory": "4194304"}

@@ -1,10 +1,10 @@
 #include "server/info_report.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -24,7 +24,7 @@ using testing::TestConfig;
 using testing::TestServer;
 
 std::string Report(Server& server, std::vector<std::string_view> sections) {
-  return BuildInfoReport(server, SelectInfoSections(sections), WorkerReport{});
+  return BuildInfoReport(server, SelectInfoSections(sections), WorkerReport{}, KeyspaceReport{});
 }
 
 std::string BulkBody(const std::string& reply) {
@@ -58,7 +58,8 @@ TEST(InfoReportTest, SectionSelection) {
   std::string cpu = Report(s, {"CPU"});
   EXPECT_EQ(cpu.rfind("# CPU\r\nused_cpu_sys:", 0), 0u) << cpu;
   std::string two = Report(s, {"keyspace", "server"});
-  EXPECT_LT(two.find("# Server"), two.find("# Keyspace")) << "Redis's section order, not the request's";
+  EXPECT_LT(two.find("# Server"), two.find("# Keyspace"))
+      << "Redis's section order, not the request's";
   EXPECT_EQ(two.substr(two.size() - 2), "\r\n");
 }
 
@@ -87,6 +88,77 @@ TEST(InfoReportTest, FieldsReflectTheServer) {
   EXPECT_EQ(server.server().identity().run_id.size(), 40u);
 }
 
+TEST(InfoReportTest, KeyspaceLinesSkipEmptyDatabases) {
+  KeyspaceReport keyspace;
+  keyspace.databases.push_back({0, DatabaseCount{.keys = 3, .expires = 2, .ttl_sum_ms = 5001}});
+  keyspace.databases.push_back({1, DatabaseCount{}});
+  keyspace.databases.push_back({7, DatabaseCount{.keys = 1}});
+  std::string out;
+  AppendKeyspace(out, keyspace);
+  EXPECT_EQ(out,
+            "# Keyspace\r\n"
+            "db0:keys=3,expires=2,avg_ttl=2500\r\n"
+            "db7:keys=1,expires=0,avg_ttl=0\r\n");
+  keyspace.status = Status::Corruption("page 3 of log.0 failed its checksum");
+  out.clear();
+  AppendKeyspace(out, keyspace);
+  EXPECT_EQ(out, "# Keyspace\r\nkeyspace_error:page 3 of log.0 failed its checksum\r\n");
+}
+
+TEST(InfoReportTest, KeyspaceCountsEveryShardAndFollowsSwapdb) {
+  ServerConfig config = TestConfig();
+  config.maxmemory = uint64_t{8} << 20;  // a third of the keys below go to disk
+  TestServer server(config);
+  TestClient client(server.port());
+  const std::string value(1500, 'v');
+  for (int i = 0; i < 8000; ++i) {
+    ASSERT_EQ(client.Run({"SET", "k" + std::to_string(i), value}), "+OK\r\n");
+  }
+  ASSERT_EQ(client.Run({"SET", "t1", "x", "EX", "1000"}), "+OK\r\n");
+  ASSERT_EQ(client.Run({"SET", "t2", "x", "PX", "10"}), "+OK\r\n");
+  ASSERT_EQ(client.Run({"DEL", "k0"}), ":1\r\n");
+  ASSERT_EQ(client.Run({"SELECT", "3"}), "+OK\r\n");
+  ASSERT_EQ(client.Run({"SET", "other", "x"}), "+OK\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // t2 expires
+  std::string info = BulkBody(client.Run({"INFO", "tiering"}));
+  ASSERT_GT(std::stoll(Field(info, "log_bytes_on_disk")), 2 << 20) << info;
+  info = BulkBody(client.Run({"INFO", "keyspace"}));
+  EXPECT_EQ(Field(info, "db0").substr(0, 28), "keys=8000,expires=1,avg_ttl=") << info;
+  const int64_t avg_ttl = std::stoll(Field(info, "db0").substr(Field(info, "db0").rfind('=') + 1));
+  EXPECT_GT(avg_ttl, 990'000);
+  EXPECT_LE(avg_ttl, 1'000'000);
+  EXPECT_EQ(Field(info, "db3"), "keys=1,expires=0,avg_ttl=0");
+  EXPECT_EQ(Field(info, "db1"), "<missing>");
+  ASSERT_EQ(client.Run({"SWAPDB", "0", "5"}), "+OK\r\n");
+  info = BulkBody(client.Run({"INFO", "keyspace"}));
+  EXPECT_EQ(Field(info, "db0"), "<missing>");
+  EXPECT_EQ(Field(info, "db5").substr(0, 19), "keys=8000,expires=1");
+  ASSERT_EQ(client.Run({"FLUSHALL"}), "+OK\r\n");
+  EXPECT_EQ(BulkBody(client.Run({"INFO", "keyspace"})), "# Keyspace\r\n");
+}
+
+TEST(InfoReportTest, MemoryShowsTheBudgetAndTheDisk) {
+  ServerConfig config = TestConfig();
+  config.maxmemory = uint64_t{12} << 20;  // 6 pages of 1 MiB per shard, less the index
+  TestServer server(config);
+  TestClient client(server.port());
+  ASSERT_EQ(client.Run({"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"}), "+OK\r\n");
+  std::string info = BulkBody(client.Run({"INFO", "memory"}));
+  EXPECT_EQ(Field(info, "maxmemory"), std::to_string(12 << 20));
+  EXPECT_EQ(Field(info, "maxmemory_human"), "12.00M");
+  EXPECT_EQ(Field(info, "maxmemory_policy"), "allkeys-lru");
+  EXPECT_EQ(Field(info, "keyspace_memory_budget"), std::to_string(12 << 20)) << "two shards' sum";
+  EXPECT_EQ(Field(info, "keyspace_bytes_on_disk"), "0");
+  const std::string value(1500, 'v');
+  for (int i = 0; i < 12000; ++i) {
+    ASSERT_EQ(client.Run({"SET", "k" + std::to_string(i), value}), "+OK\r\n");
+  }
+  info = BulkBody(client.Run({"INFO", "memory"}));
+  EXPECT_GT(std::stoll(Field(info, "keyspace_bytes_on_disk")), 2 << 20) << info;
+  EXPECT_LE(std::stoll(Field(info, "keyspace_memory_used")), 12 << 20);
+  EXPECT_GE(std::stoll(Field(info, "used_memory_peak")), std::stoll(Field(info, "used_memory")));
+}
+
 TEST(InfoReportTest, IoFieldsShowTheConfiguration) {
   ServerConfig config = TestConfig();
   config.io.engine = IoEngineKind::kThreads;
@@ -105,10 +177,9 @@ TEST(InfoReportTest, IoFieldsShowTheConfiguration) {
   EXPECT_EQ(Field(info, "io_uring_sqpoll"), "1");
   EXPECT_EQ(Field(info, "io_direct"), "0");
   EXPECT_EQ(Field(info, "io_pool_threads"), "3");
-  for (const char* zero :
-       {"io_ops", "io_ops_read", "io_ops_readv", "io_ops_write", "io_ops_writev", "io_ops_fsync",
-        "io_ops_fdatasync", "io_bytes_read", "io_bytes_written", "io_in_flight", "io_errors",
-        "io_resubmissions", "io_submit_calls"}) {
+  for (const char* zero : {"io_ops", "io_ops_read", "io_ops_readv", "io_ops_write", "io_ops_writev",
+                           "io_ops_fsync", "io_ops_fdatasync", "io_bytes_read", "io_bytes_written",
+                           "io_in_flight", "io_errors", "io_resubmissions", "io_submit_calls"}) {
     EXPECT_EQ(Field(info, zero), "0") << zero;
   }
   for (const char* latency : {"io_latency_p50_us", "io_latency_p99_us", "io_latency_p999_us"}) {
