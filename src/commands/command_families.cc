@@ -11,6 +11,10 @@ std::unique_ptr<CommandRegistry> BuildCommandRegistry() {
   RegisterStringCommands(*registry);
   RegisterBitCommands(*registry);
   RegisterKeyCommands(*registry);
+  RegisterSlowlogCommands(*registry);
+  RegisterLatencyCommands(*registry);
+  RegisterMonitorCommands(*registry);
+  RegisterDebugCommands(*registry);
   return registry;
 }
 

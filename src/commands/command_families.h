@@ -20,6 +20,10 @@ void RegisterIntrospectionCommands(CommandRegistry& registry);
 void RegisterStringCommands(CommandRegistry& registry);
 void RegisterBitCommands(CommandRegistry& registry);
 void RegisterKeyCommands(CommandRegistry& registry);
+void RegisterSlowlogCommands(CommandRegistry& registry);
+void RegisterLatencyCommands(CommandRegistry& registry);
+void RegisterMonitorCommands(CommandRegistry& registry);
+void RegisterDebugCommands(CommandRegistry& registry);
 
 std::unique_ptr<CommandRegistry> BuildCommandRegistry();
 
