@@ -4,7 +4,6 @@
 
 #include "server/latency_buckets.h"
 #include "server/server.h"
-#include "server/slow_log.h"
 #include "server/worker.h"
 #include "util/cycle_clock.h"
 
@@ -31,9 +30,8 @@ bool CommandRecorder::SlowlogEnabled() const {
 }
 
 void CommandRecorder::Finished(const CommandSpec& command, uint64_t duration_ticks,
-                               std::span<const std::string_view> args,
-                               std::vector<std::string>& kept_argv, const ClientSession& session,
-                               std::string_view peer) {
+                               std::span<const std::string_view> args, const SlowlogArgs& kept,
+                               const ClientSession& session, std::string_view peer) {
   const ServerConfig& config = worker_.config();
   // Redis measures in microseconds and records the histogram from them.
   const int64_t micros = static_cast<int64_t>(CycleClock::ToMicros(duration_ticks));
@@ -53,7 +51,7 @@ void CommandRecorder::Finished(const CommandSpec& command, uint64_t duration_tic
   SlowlogEntry entry;
   entry.unix_time = time(nullptr);
   entry.duration_us = micros;
-  entry.argv = args.empty() ? std::move(kept_argv) : SlowlogArgv(args, command.redact);
+  entry.argv = args.empty() ? kept.ToArgv() : SlowlogArgv(args, command.redact);
   entry.peer = std::string(peer);
   entry.client_name = session.name;
   worker_.server().slow_log().Push(std::move(entry), config.slowlog_max_len);

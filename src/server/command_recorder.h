@@ -15,6 +15,7 @@
 #include "commands/client_session.h"
 #include "commands/command_spec.h"
 #include "server/monitor_feed.h"
+#include "server/slow_log.h"
 
 namespace ferrite {
 
@@ -37,9 +38,10 @@ class CommandRecorder {
 
   // Records a command whose reply is complete. `duration_ticks` (CycleClock) runs from
   // dispatch to completion. `args` are the command's arguments or, when they are gone,
-  // empty, with `kept_argv` holding SlowlogArgv() of them (taken when it was deferred).
+  // empty, with `kept` holding what the slow log needs of them (taken when the command
+  // was deferred).
   void Finished(const CommandSpec& command, uint64_t duration_ticks,
-                std::span<const std::string_view> args, std::vector<std::string>& kept_argv,
+                std::span<const std::string_view> args, const SlowlogArgs& kept,
                 const ClientSession& session, std::string_view peer);
 
   // Posts this loop iteration's monitor lines to the workers whose monitors get them.

@@ -12,7 +12,6 @@
 #include "commands/command_dispatch.h"
 #include "commands/command_registry.h"
 #include "server/server.h"
-#include "server/slow_log.h"
 #include "server/worker.h"
 #include "util/ascii.h"
 #include "util/cycle_clock.h"
@@ -150,7 +149,7 @@ void Connection::Execute(std::span<const std::string_view> args) {
     CommandRecorder& recorder = worker_.recorder();
     recorder.Ran(*current_command_, args, session_.db, peer_address_);
     if (suspended_ && recorder.SlowlogEnabled()) {
-      deferred_argv_ = SlowlogArgv(args, current_command_->redact);
+      deferred_args_.Assign(args, current_command_->redact);
     }
   }
   if (!suspended_) FinishCommand(args);
@@ -180,9 +179,8 @@ void Connection::FinishCommand(std::span<const std::string_view> args) {
     counters.usec.Add(CycleClock::ToMicros(ticks));
     if (failed) counters.failed_calls.Add();
     stats.commands_processed.Add();
-    worker_.recorder().Finished(*current_command_, ticks, args, deferred_argv_, session_,
+    worker_.recorder().Finished(*current_command_, ticks, args, deferred_args_, session_,
                                 peer_address_);
-    deferred_argv_.clear();
   }
   AdvanceReplySkip();
   CheckOutputLimits(worker_.loop().now_ms());
@@ -222,6 +220,10 @@ void Connection::Resume(DeferredReply::Writer writer) {
   reply_.set_muted(session_.reply_off || session_.reply_skip);
   writer(reply_);
   suspended_ = false;
+  if (!held_monitor_text_.empty()) {
+    output_.Append(held_monitor_text_);
+    held_monitor_text_.clear();
+  }
   FinishCommand({});
   if (closed()) return;
   ProcessInput();
@@ -235,6 +237,11 @@ bool Connection::IsLocal() const {
 
 void Connection::WriteMonitorText(std::string_view text) {
   if (closed() || session_.reply_off) return;
+  if (suspended_) {
+    // The monitor's own command waits for its reply: the lines follow that reply.
+    held_monitor_text_ += text;
+    return;
+  }
   output_.Append(text);
   RequestWrite();
   CheckOutputLimits(worker_.loop().now_ms());
@@ -338,8 +345,10 @@ void Connection::CheckOutputLimits(int64_t now_ms) {
 Connection::BufferPeaks Connection::Cron(int64_t now_ms) {
   if (closed()) return {};
   int64_t timeout_s = worker_.config().timeout_seconds;
-  // A client waiting on a deferred reply is not idle: it waits on the server.
-  if (timeout_s > 0 && !suspended_ && now_ms - last_interaction_ms_ > timeout_s * 1000) {
+  // A client waiting on a deferred reply is not idle: it waits on the server. Nor is a
+  // monitor, which only listens (Redis exempts it as a replica).
+  if (timeout_s > 0 && !suspended_ && !session_.monitor &&
+      now_ms - last_interaction_ms_ > timeout_s * 1000) {
     spdlog::debug("Closing idle client id={} addr={}", id(), peer_address_);
     Close();
     return {};

@@ -16,6 +16,7 @@
 #include "protocol/request_parser.h"
 #include "server/event_loop.h"
 #include "server/query_buffer.h"
+#include "server/slow_log.h"
 
 namespace ferrite {
 
@@ -102,7 +103,9 @@ class Connection final : public IoHandler, public ClientConnection {
   std::span<const std::string_view> current_args_;  // valid while a command runs
   std::vector<std::string> error_codes_;  // scratch, reused
   // The slow log's copy of a deferred command's arguments, kept until its reply.
-  std::vector<std::string> deferred_argv_;
+  SlowlogArgs deferred_args_;
+  // MONITOR lines that arrived while this monitor's own command awaited its reply.
+  std::string held_monitor_text_;
   bool suspended_ = false;                // a deferred reply is outstanding
   bool write_scheduled_ = false;          // in the worker's pending-write list
   uint32_t registered_events_ = EPOLLIN;  // what epoll watches for this socket

@@ -27,6 +27,25 @@ inline constexpr size_t kSlowlogMaxArgBytes = 128;
 std::vector<std::string> SlowlogArgv(std::span<const std::string_view> args,
                                      ArgumentRedactor redact);
 
+// SlowlogArgv() of a command kept for later, in storage reused from one command to the
+// next: a connection keeps one for a command whose reply is deferred (its arguments
+// live in the query buffer only until the handler returns), and copying into it
+// allocates nothing once warm.
+class SlowlogArgs {
+ public:
+  void Assign(std::span<const std::string_view> args, ArgumentRedactor redact);
+  void Clear() {
+    bytes_.clear();
+    ends_.clear();
+  }
+  bool empty() const { return ends_.empty(); }
+  std::vector<std::string> ToArgv() const;
+
+ private:
+  std::string bytes_;         // the arguments, one after the other
+  std::vector<size_t> ends_;  // where each ends in bytes_
+};
+
 // Thread-safe.
 class SlowLog {
  public:

@@ -216,17 +216,17 @@ void Worker::RemoveMonitor(uint64_t client_id) {
 
 void Worker::DeliverMonitorText(const std::string& text) {
   // Closed monitors left the list when they closed; one that ran RESET since leaves it
-  // here, at the first line it no longer gets.
-  std::vector<uint64_t> stopped;
-  for (uint64_t id : monitor_ids_) {
+  // here, at the first line it no longer gets. Writing may close a monitor over its
+  // output limit, which edits the list: walk a copy.
+  std::vector<uint64_t> ids = monitor_ids_;
+  for (uint64_t id : ids) {
     auto it = connections_.find(id);
     if (it == connections_.end() || !it->second->is_monitor()) {
-      stopped.push_back(id);
+      RemoveMonitor(id);
     } else {
       it->second->WriteMonitorText(text);
     }
   }
-  for (uint64_t id : stopped) RemoveMonitor(id);
 }
 
 void Worker::ResumeClient(uint64_t id, DeferredReply::Writer writer) {

@@ -118,6 +118,35 @@ TEST_F(CommandRecorderTest, MonitorSeesCommandsOfClientsOnEveryWorker) {
   ASSERT_EQ(client_.Run({"ECHO", "after"}), "$5\r\nafter\r\n");
 }
 
+TEST_F(CommandRecorderTest, MonitorLinesWaitForTheMonitorsOwnDeferredReply) {
+  // Connections are dealt in turn: client_ and third on one worker, sleeper on the other.
+  TestClient sleeper(server_.port());
+  TestClient third(server_.port());
+  ASSERT_EQ(client_.Run({"MONITOR"}), "+OK\r\n");
+  sleeper.Send("*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$3\r\n0.3\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // CONFIG SET replies once every worker has the new settings: after the sleep.
+  client_.Send("*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$15\r\nslowlog-max-len\r\n$3\r\n128\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(third.Run({"PING"}), "+PONG\r\n");
+  EXPECT_EQ(client_.ReadReply(), "+OK\r\n");
+  EXPECT_NE(client_.ReadReply().find("\"PING\""), std::string::npos);
+  EXPECT_EQ(sleeper.ReadReply(), "+OK\r\n");
+}
+
+TEST(CommandRecorderTimeoutTest, IdleMonitorsStayOpen) {
+  ServerConfig config = TestConfig();
+  config.timeout_seconds = 1;
+  TestServer server(config);
+  TestClient monitor(server.port());
+  TestClient idle(server.port());
+  ASSERT_EQ(monitor.Run({"MONITOR"}), "+OK\r\n");
+  ASSERT_EQ(idle.Run({"PING"}), "+PONG\r\n");
+  monitor.ReadReply();
+  EXPECT_TRUE(idle.ClosedByServer(4000));
+  EXPECT_FALSE(monitor.ClosedByServer(500));
+}
+
 TEST_F(CommandRecorderTest, ClosedMonitorDetaches) {
   {
     TestClient monitor(server_.port());

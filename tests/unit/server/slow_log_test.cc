@@ -57,6 +57,25 @@ TEST(SlowlogArgvTest, RedactedArgumentsAreHidden) {
             (std::vector<std::string>{"AUTH", "(redacted)"}));
 }
 
+TEST(SlowlogArgsTest, KeepsWhatSlowlogArgvKeeps) {
+  std::vector<std::string> args = {"SET", "k", std::string(300, 'v')};
+  for (int i = 0; i < 40; ++i) args.push_back(std::to_string(i));
+  std::vector<std::string_view> views(args.begin(), args.end());
+  SlowlogArgs kept;
+  EXPECT_TRUE(kept.empty());
+  kept.Assign(views, nullptr);
+  EXPECT_FALSE(kept.empty());
+  EXPECT_EQ(kept.ToArgv(), SlowlogArgv(views, nullptr));
+  // Reused for the next command.
+  std::string_view auth[] = {"AUTH", "pw"};
+  kept.Assign(auth, [](std::span<const std::string_view>, std::vector<bool>& redacted) {
+    redacted[1] = true;
+  });
+  EXPECT_EQ(kept.ToArgv(), (std::vector<std::string>{"AUTH", "(redacted)"}));
+  kept.Clear();
+  EXPECT_TRUE(kept.ToArgv().empty());
+}
+
 TEST(SlowLogTest, NewestFirstWithIncreasingIds) {
   SlowLog log;
   log.Push(EntryNamed("a"), 128);
