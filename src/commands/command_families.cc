@@ -11,6 +11,7 @@ std::unique_ptr<CommandRegistry> BuildCommandRegistry() {
   RegisterStringCommands(*registry);
   RegisterBitCommands(*registry);
   RegisterKeyCommands(*registry);
+  RegisterObjectCommands(*registry);
   RegisterSlowlogCommands(*registry);
   RegisterLatencyCommands(*registry);
   RegisterMonitorCommands(*registry);

@@ -20,6 +20,7 @@ void RegisterIntrospectionCommands(CommandRegistry& registry);
 void RegisterStringCommands(CommandRegistry& registry);
 void RegisterBitCommands(CommandRegistry& registry);
 void RegisterKeyCommands(CommandRegistry& registry);
+void RegisterObjectCommands(CommandRegistry& registry);  // object_commands.cc
 void RegisterSlowlogCommands(CommandRegistry& registry);
 void RegisterLatencyCommands(CommandRegistry& registry);
 void RegisterMonitorCommands(CommandRegistry& registry);

@@ -181,4 +181,10 @@ std::string_view GetRange(std::optional<std::string_view> current, IndexRange ra
   return value.substr(static_cast<size_t>(start), static_cast<size_t>(end - start + 1));
 }
 
+std::string_view StringEncodingOf(std::string_view value) {
+  // Redis tries integers only up to 20 bytes, the length of INT64_MIN.
+  if (value.size() <= 20 && ParseStrictInt64(value).has_value()) return kEncodingInt;
+  return value.size() <= kEmbstrSizeLimit ? kEncodingEmbstr : kEncodingRaw;
+}
+
 }  // namespace ferrite

@@ -99,4 +99,17 @@ inline int64_t StringLength(std::optional<std::string_view> current) {
   return current ? static_cast<int64_t>(current->size()) : 0;
 }
 
+// --- OBJECT ENCODING ---
+
+inline constexpr std::string_view kEncodingInt = "int";
+inline constexpr std::string_view kEncodingEmbstr = "embstr";
+inline constexpr std::string_view kEncodingRaw = "raw";
+// Redis's longest string kept in one allocation with its object header.
+inline constexpr size_t kEmbstrSizeLimit = 44;
+
+// The encoding Redis gives `value` when SET stores it (tryObjectEncoding): "int" for
+// the canonical decimal form of a 64-bit integer, "embstr" up to kEmbstrSizeLimit
+// bytes, "raw" beyond.
+std::string_view StringEncodingOf(std::string_view value);
+
 }  // namespace ferrite

@@ -138,6 +138,20 @@ std::string ParseLogLevel(ServerConfig& config, std::string_view value) {
   return {};
 }
 
+std::string ParseMaxmemoryPolicy(ServerConfig& config, std::string_view value) {
+  static constexpr std::string_view kPolicies[] = {
+      "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+      "allkeys-lru",  "allkeys-lfu",  "allkeys-random",  "noeviction"};
+  std::string lower(value);
+  for (char& c : lower) c = AsciiLower(c);
+  if (std::find(std::begin(kPolicies), std::end(kPolicies), lower) == std::end(kPolicies)) {
+    return "argument(s) must be one of the following: volatile-lru, volatile-lfu, "
+           "volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction";
+  }
+  config.maxmemory_policy = lower;
+  return {};
+}
+
 std::string ParseOutputLimits(ServerConfig& config, std::string_view value) {
   return ParseOutputBufferLimits(value, config.output_buffer_limits);
 }
@@ -220,7 +234,7 @@ std::string FormatProtectedAccess(const ServerConfig& config) {
 
 // The I/O parameters are startup-only: every worker creates its engine once, when it
 // starts, and the storage built on an engine can't change it under its feet.
-constexpr std::array<ConfigParam, 32> kParams = {{
+constexpr std::array<ConfigParam, 33> kParams = {{
     {"bind", "addresses to listen on, separated by spaces", false, ParseBind, FormatBind},
     {"port", "TCP port to listen on", false, ParseInteger<&ServerConfig::port, 0, 65535>,
      FormatInteger<&ServerConfig::port>},
@@ -262,6 +276,8 @@ constexpr std::array<ConfigParam, 32> kParams = {{
      FormatYesNo<&ServerConfig::appendonly>},
     {"maxmemory", "memory for the keyspace's index and in-memory log (0: a quarter of RAM)", true,
      ParseMemory<&ServerConfig::maxmemory, 0>, FormatInteger<&ServerConfig::maxmemory>},
+    {"maxmemory-policy", "kept for compatibility: Ferrite moves data to disk instead of evicting",
+     true, ParseMaxmemoryPolicy, FormatString<&ServerConfig::maxmemory_policy>},
     {"slowlog-log-slower-than", "slow log threshold in microseconds (negative: off, 0: all)", true,
      ParseInteger<&ServerConfig::slowlog_log_slower_than, -1, LLONG_MAX>,
      FormatInteger<&ServerConfig::slowlog_log_slower_than>},

@@ -50,6 +50,10 @@ struct ServerConfig {
   // shards (Redis's maxmemory; Ferrite moves what does not fit to disk rather than
   // evicting it). 0: a quarter of the machine's memory.
   uint64_t maxmemory = 0;
+  // Redis's eviction policy. Ferrite never evicts (what does not fit in memory goes to
+  // disk), so the policy is kept for CONFIG GET and for the OBJECT subcommands whose
+  // answers Redis ties to it.
+  std::string maxmemory_policy = "noeviction";
   // The slow log keeps commands that ran at least this many microseconds (negative:
   // none), at most slowlog_max_len of them.
   int64_t slowlog_log_slower_than = 10000;

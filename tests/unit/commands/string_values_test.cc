@@ -367,5 +367,18 @@ TEST(SetRangeTest, MatchesByteWritesOnRandomInputs) {
   }
 }
 
+TEST(StringEncodingTest, NamesWhatSetWouldGive) {
+  EXPECT_EQ(StringEncodingOf("0"), kEncodingInt);
+  EXPECT_EQ(StringEncodingOf("-9223372036854775808"), kEncodingInt);
+  EXPECT_EQ(StringEncodingOf("9223372036854775807"), kEncodingInt);
+  EXPECT_EQ(StringEncodingOf("9223372036854775808"), kEncodingEmbstr) << "past int64";
+  EXPECT_EQ(StringEncodingOf("+1"), kEncodingEmbstr);
+  EXPECT_EQ(StringEncodingOf(" 1"), kEncodingEmbstr);
+  EXPECT_EQ(StringEncodingOf("-0"), kEncodingEmbstr);
+  EXPECT_EQ(StringEncodingOf(""), kEncodingEmbstr);
+  EXPECT_EQ(StringEncodingOf(std::string(44, '7')), kEncodingEmbstr) << "too long for an int";
+  EXPECT_EQ(StringEncodingOf(std::string(45, 'x')), kEncodingRaw);
+}
+
 }  // namespace
 }  // namespace ferrite

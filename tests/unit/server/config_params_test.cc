@@ -223,10 +223,11 @@ TEST(ConfigParamsTest, GetMatchesGlobsOnce) {
   ServerConfig config;
   std::string_view patterns[] = {"max*", "*clients", "TIMEOUT"};
   ConfigPairs pairs = MatchConfigParams(config, patterns);
-  ASSERT_EQ(pairs.size(), 3u);
+  ASSERT_EQ(pairs.size(), 4u);
   EXPECT_EQ(pairs[0], (std::pair<std::string, std::string>{"maxclients", "10000"}));
   EXPECT_EQ(pairs[1], (std::pair<std::string, std::string>{"maxmemory", "0"}));
-  EXPECT_EQ(pairs[2], (std::pair<std::string, std::string>{"TIMEOUT", "0"}))
+  EXPECT_EQ(pairs[2], (std::pair<std::string, std::string>{"maxmemory-policy", "noeviction"}));
+  EXPECT_EQ(pairs[3], (std::pair<std::string, std::string>{"TIMEOUT", "0"}))
       << "a plain name comes back as it was asked";
   std::string_view none[] = {"zzz*"};
   EXPECT_TRUE(MatchConfigParams(config, none).empty());
