@@ -20,6 +20,9 @@ struct ClientSession {
   bool reply_skip = false;
   // Set by QUIT (and by CLIENT KILL of oneself): write the pending replies, then close.
   bool close_after_reply = false;
+  // Set by MONITOR, cleared by RESET: the client receives every command run, and may
+  // no longer run commands on keys.
+  bool monitor = false;
 };
 
 }  // namespace ferrite

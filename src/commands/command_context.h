@@ -47,6 +47,8 @@ class ClientConnection {
   virtual std::string Describe() const = 0;
   // Suspends the client's pipeline; see DeferredReply.
   virtual DeferredReply Defer() = 0;
+  // True for a client connected from a loopback address (enable-debug-command local).
+  virtual bool IsLocal() const = 0;
 };
 
 struct CommandContext {

@@ -1,6 +1,7 @@
 #include "commands/command_dispatch.h"
 
 #include "commands/error_replies.h"
+#include "commands/server_api.h"
 #include "util/ascii.h"
 
 namespace ferrite {
@@ -10,6 +11,19 @@ bool ArityMatches(const CommandSpec& command, size_t argc) {
   int arity = command.arity;
   if (arity > 0) return static_cast<size_t>(arity) == argc;
   return argc >= static_cast<size_t>(-arity);
+}
+
+bool GateAllows(const CommandSpec& command, const CommandContext& ctx) {
+  if (command.gate == CommandGate::kOpen) return true;
+  switch (ctx.server.debug_command_access()) {
+    case ProtectedCommandAccess::kYes:
+      return true;
+    case ProtectedCommandAccess::kLocal:
+      return ctx.connection.IsLocal();
+    case ProtectedCommandAccess::kNo:
+      break;
+  }
+  return false;
 }
 
 }  // namespace
@@ -47,8 +61,18 @@ DispatchResult DispatchCommand(const CommandRegistry& registry, const CommandSpe
     result.rejected = true;
     return result;
   }
+  if (!GateAllows(*command, ctx)) {
+    ctx.reply.Error(kErrDebugNotAllowed);
+    result.rejected = true;
+    return result;
+  }
   if (!ctx.session.authenticated && !(command->flags & kCmdNoAuth)) {
     ctx.reply.Error(kErrNoAuth);
+    result.rejected = true;
+    return result;
+  }
+  if (ctx.session.monitor && (command->flags & (kCmdWrite | kCmdReadonly))) {
+    ctx.reply.Error(kErrMonitorKeyspace);
     result.rejected = true;
     return result;
   }

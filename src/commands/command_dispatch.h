@@ -1,5 +1,6 @@
 // Runs one request with the checks Redis makes before a command, in Redis's order:
-// unknown command or subcommand, arity, authentication; then the handler.
+// unknown command or subcommand, arity, protected commands (DEBUG), authentication,
+// keyspace commands from a monitor; then the handler.
 #pragma once
 
 #include "commands/command_context.h"

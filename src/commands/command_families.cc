@@ -12,6 +12,10 @@ std::unique_ptr<CommandRegistry> BuildCommandRegistry() {
   RegisterBitCommands(*registry);
   RegisterKeyCommands(*registry);
   RegisterObjectCommands(*registry);
+  RegisterSlowlogCommands(*registry);
+  RegisterLatencyCommands(*registry);
+  RegisterMonitorCommands(*registry);
+  RegisterDebugCommands(*registry);
   return registry;
 }
 

@@ -21,6 +21,10 @@ void RegisterStringCommands(CommandRegistry& registry);
 void RegisterBitCommands(CommandRegistry& registry);
 void RegisterKeyCommands(CommandRegistry& registry);
 void RegisterObjectCommands(CommandRegistry& registry);  // object_commands.cc
+void RegisterSlowlogCommands(CommandRegistry& registry);
+void RegisterLatencyCommands(CommandRegistry& registry);
+void RegisterMonitorCommands(CommandRegistry& registry);
+void RegisterDebugCommands(CommandRegistry& registry);
 
 std::unique_ptr<CommandRegistry> BuildCommandRegistry();
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,19 @@ namespace ferrite {
 
 struct CommandContext;
 using CommandHandler = void (*)(CommandContext& ctx);
+
+// Marks the arguments that must not be shown by MONITOR or kept in the slow log
+// (passwords), as Redis redacts them: sets redacted[i] for args[i]. `redacted` has
+// args.size() elements, all false on entry. Called only when a command is logged.
+using ArgumentRedactor = void (*)(std::span<const std::string_view> args,
+                                  std::vector<bool>& redacted);
+
+// Commands an operator must enable in the configuration before clients may run them
+// (Redis's CMD_PROTECTED). Refused, before authentication is checked, unless allowed.
+enum class CommandGate : uint8_t {
+  kOpen,
+  kDebug,  // enable-debug-command
+};
 
 // Command flags, in the order COMMAND INFO lists them (Redis's order).
 enum CommandFlag : uint32_t {
@@ -130,6 +144,8 @@ struct CommandSpec {
   std::vector<std::string_view> tips = {};
   CommandDoc doc = {};
   std::vector<CommandSpec> subcommands = {};
+  ArgumentRedactor redact = nullptr;
+  CommandGate gate = CommandGate::kOpen;
 
   // Filled in by CommandRegistry::Register.
   std::string full_name = {};  // "client|list" for a subcommand, else the name

@@ -1,4 +1,8 @@
 // Connection family: PING, ECHO, QUIT, RESET, HELLO, AUTH, SELECT.
+#include <span>
+#include <string_view>
+#include <vector>
+
 #include "commands/command_args.h"
 #include "commands/command_context.h"
 #include "commands/command_families.h"
@@ -36,6 +40,8 @@ void CmdReset(CommandContext& ctx) {
   session.reply_off = session.reply_skip_next = false;
   ctx.reply.set_muted(session.reply_skip);
   session.authenticated = !ctx.server.PasswordRequired();
+  // A monitor becomes an ordinary client again; its worker stops sending it lines.
+  session.monitor = false;
   ctx.reply.SimpleString("RESET");
 }
 
@@ -104,6 +110,33 @@ void CmdHello(CommandContext& ctx) {
   r.Bulk("master");
   r.Bulk("modules");
   r.ArrayHeader(0);
+}
+
+// HELLO hides the user name and password of its AUTH option from MONITOR and the slow
+// log, as Redis does when its option loop reaches them: not when the protocol version
+// or an earlier option is refused first.
+void RedactHello(std::span<const std::string_view> args, std::vector<bool>& redacted) {
+  if (args.size() >= 2) {
+    auto version = ParseStrictInt64(args[1]);
+    if (!version || *version < 2 || *version > 3) return;
+  }
+  for (size_t i = 2; i < args.size(); ++i) {
+    size_t more = args.size() - 1 - i;
+    if (IsKeyword(args[i], "AUTH") && more >= 2) {
+      redacted[i + 1] = redacted[i + 2] = true;
+      i += 2;
+    } else if (IsKeyword(args[i], "SETNAME") && more >= 1) {
+      i += 1;
+    } else {
+      return;
+    }
+  }
+}
+
+// AUTH hides its arguments, unless it is refused for having too many.
+void RedactAuth(std::span<const std::string_view> args, std::vector<bool>& redacted) {
+  if (args.size() > 3) return;
+  for (size_t i = 1; i < args.size(); ++i) redacted[i] = true;
 }
 
 void CmdAuth(CommandContext& ctx) {
@@ -199,7 +232,8 @@ void RegisterConnectionCommands(CommandRegistry& registry) {
                   {"username_password", "block", "AUTH", A::kOptional,
                    {{"username", "string"}, {"password", "string"}}},
                   {"clientname", "string", "SETNAME", A::kOptional}}}},
-               {{"6.2.0", "The protocol version became optional: without it HELLO only reports."}}}});
+               {{"6.2.0", "The protocol version became optional: without it HELLO only reports."}}},
+       .redact = RedactHello});
   registry.Register({.name = "auth",
                      .arity = -2,
                      .flags = kHandshakeFlags,
@@ -209,7 +243,8 @@ void RegisterConnectionCommands(CommandRegistry& registry) {
                              "O(N) where N is the number of passwords defined for the user",
                              {{"username", "string", {}, A::kOptional, {}, "6.0.0"},
                               {"password", "string"}},
-                             {{"6.0.0", "Accepts a user name before the password."}}}});
+                             {{"6.0.0", "Accepts a user name before the password."}}},
+                     .redact = RedactAuth});
   registry.Register({.name = "select",
                      .arity = 2,
                      .flags = kCmdLoading | kCmdStale | kCmdFast,

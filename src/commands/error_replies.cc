@@ -22,6 +22,15 @@ std::string UnknownSubcommandError(std::string_view container, std::string_view 
   return message;
 }
 
+std::string SubcommandSyntaxError(std::string_view command, std::string_view subcommand) {
+  std::string message = "ERR unknown subcommand or wrong number of arguments for '";
+  message += UntilNul(subcommand).substr(0, 128);
+  message += "'. Try ";
+  message += AsciiToUpper(UntilNul(command));
+  message += " HELP.";
+  return message;
+}
+
 void ReplyStatusError(protocol::ReplyBuilder& reply, const Status& status) {
   switch (status.code()) {
     case StatusCode::kWrongType:

@@ -13,12 +13,14 @@
 #include <utility>
 #include <vector>
 
+#include "commands/server_diagnostics.h"
 #include "ferrite/status.h"
 
 namespace ferrite {
 
 class CommandRegistry;
 class KeyspaceRouter;
+struct CommandSpec;
 
 enum class ClientType : uint8_t { kNormal, kMaster, kReplica, kPubsub };
 
@@ -80,6 +82,28 @@ class ServerApi {
 
   // Starts an orderly shutdown. An error explains a refusal.
   virtual Status Shutdown(const ShutdownRequest& request) = 0;
+  // True once a shutdown has been asked for (a long DEBUG SLEEP ends early).
+  virtual bool ShutdownRequested() const = 0;
+
+  // Who may run DEBUG (enable-debug-command).
+  virtual ProtectedCommandAccess debug_command_access() const = 0;
+
+  // SLOWLOG: the newest `count` entries, newest first; how many there are; RESET.
+  virtual std::vector<SlowlogEntry> SlowlogNewest(size_t count) const = 0;
+  virtual size_t SlowlogLength() const = 0;
+  virtual void SlowlogReset() = 0;
+
+  // LATENCY: every event's samples; RESET of the named events (empty: all), returning
+  // how many existed.
+  virtual std::vector<LatencyEventSeries> LatencyEvents() const = 0;
+  virtual size_t LatencyReset(std::span<const std::string_view> events) = 0;
+  // LATENCY HISTOGRAM: a command's latency distribution over every thread; calls == 0
+  // when it has none.
+  virtual CommandLatencyReport CommandLatency(const CommandSpec& command) const = 0;
+
+  // MONITOR: from now on the client receives a line for every command any client runs.
+  // The caller sets the session's `monitor` flag.
+  virtual void AddMonitor(uint64_t client_id) = 0;
 
   // The keyspace's shards, as seen from the calling thread.
   virtual KeyspaceRouter& keyspace_router() = 0;

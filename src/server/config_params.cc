@@ -204,9 +204,37 @@ std::string FormatIoEngine(const ServerConfig& config) {
   return std::string(IoEngineKindName(config.io.engine));
 }
 
+std::string ParseProtectedAccess(ServerConfig& config, std::string_view value) {
+  // Redis 7.0's enum of protected_action_enum, in its order.
+  static constexpr std::pair<std::string_view, ProtectedCommandAccess> kValues[] = {
+      {"no", ProtectedCommandAccess::kNo},
+      {"yes", ProtectedCommandAccess::kYes},
+      {"local", ProtectedCommandAccess::kLocal},
+  };
+  for (const auto& [name, access] : kValues) {
+    if (EqualsIgnoreCase(value, name)) {
+      config.enable_debug_command = access;
+      return {};
+    }
+  }
+  return "argument(s) must be one of the following: no, yes, local";
+}
+
+std::string FormatProtectedAccess(const ServerConfig& config) {
+  switch (config.enable_debug_command) {
+    case ProtectedCommandAccess::kYes:
+      return "yes";
+    case ProtectedCommandAccess::kLocal:
+      return "local";
+    case ProtectedCommandAccess::kNo:
+      break;
+  }
+  return "no";
+}
+
 // The I/O parameters are startup-only: every worker creates its engine once, when it
 // starts, and the storage built on an engine can't change it under its feet.
-constexpr std::array<ConfigParam, 28> kParams = {{
+constexpr std::array<ConfigParam, 33> kParams = {{
     {"bind", "addresses to listen on, separated by spaces", false, ParseBind, FormatBind},
     {"port", "TCP port to listen on", false, ParseInteger<&ServerConfig::port, 0, 65535>,
      FormatInteger<&ServerConfig::port>},
@@ -250,6 +278,19 @@ constexpr std::array<ConfigParam, 28> kParams = {{
      ParseMemory<&ServerConfig::maxmemory, 0>, FormatInteger<&ServerConfig::maxmemory>},
     {"maxmemory-policy", "kept for compatibility: Ferrite moves data to disk instead of evicting",
      true, ParseMaxmemoryPolicy, FormatString<&ServerConfig::maxmemory_policy>},
+    {"slowlog-log-slower-than", "slow log threshold in microseconds (negative: off, 0: all)", true,
+     ParseInteger<&ServerConfig::slowlog_log_slower_than, -1, LLONG_MAX>,
+     FormatInteger<&ServerConfig::slowlog_log_slower_than>},
+    {"slowlog-max-len", "entries the slow log keeps", true,
+     ParseInteger<&ServerConfig::slowlog_max_len, 0, LLONG_MAX>,
+     FormatInteger<&ServerConfig::slowlog_max_len>},
+    {"latency-monitor-threshold", "LATENCY records commands this many ms or slower (0: off)", true,
+     ParseInteger<&ServerConfig::latency_monitor_threshold, 0, LLONG_MAX>,
+     FormatInteger<&ServerConfig::latency_monitor_threshold>},
+    {"latency-tracking", "per-command latency histograms (LATENCY HISTOGRAM)", true,
+     ParseYesNo<&ServerConfig::latency_tracking>, FormatYesNo<&ServerConfig::latency_tracking>},
+    {"enable-debug-command", "who may run DEBUG: no, yes or local (loopback clients)", false,
+     ParseProtectedAccess, FormatProtectedAccess},
     {"storage.page_size", "log page size (a power of two; the largest record it holds)", false,
      ParseMemory<&ServerConfig::storage_page_size, 4096>,
      FormatInteger<&ServerConfig::storage_page_size>},

@@ -1,5 +1,6 @@
 #include "server/connection.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -7,8 +8,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-
-#include <spdlog/spdlog.h>
 
 #include "commands/command_dispatch.h"
 #include "commands/command_registry.h"
@@ -146,7 +145,14 @@ void Connection::Execute(std::span<const std::string_view> args) {
   if (result.command != nullptr && result.rejected) {
     worker_.stats().command(result.command->index).rejected_calls.Add();
   }
-  if (!suspended_) FinishCommand();
+  if (command_ran_) {
+    CommandRecorder& recorder = worker_.recorder();
+    recorder.Ran(*current_command_, args, session_.db, peer_address_);
+    if (suspended_ && recorder.SlowlogEnabled()) {
+      deferred_args_.Assign(args, current_command_->redact);
+    }
+  }
+  if (!suspended_) FinishCommand(args);
 }
 
 const CommandSpec* Connection::LookUp(std::span<const std::string_view> args) {
@@ -161,17 +167,20 @@ const CommandSpec* Connection::LookUp(std::span<const std::string_view> args) {
   return found;
 }
 
-void Connection::FinishCommand() {
+void Connection::FinishCommand(std::span<const std::string_view> args) {
   // A command that ran is counted once its reply is complete (a deferred one later),
   // as Redis counts after the call: CONFIG RESETSTAT counts itself after the reset.
   WorkerStats& stats = worker_.stats();
   bool failed = RecordErrorReplies();
   if (command_ran_) {
     CommandCounters& counters = stats.command(current_command_->index);
+    const uint64_t ticks = CycleClock::Now() - command_start_ticks_;
     counters.calls.Add();
-    counters.usec.Add(CycleClock::ToMicros(CycleClock::Now() - command_start_ticks_));
+    counters.usec.Add(CycleClock::ToMicros(ticks));
     if (failed) counters.failed_calls.Add();
     stats.commands_processed.Add();
+    worker_.recorder().Finished(*current_command_, ticks, args, deferred_args_, session_,
+                                peer_address_);
   }
   AdvanceReplySkip();
   CheckOutputLimits(worker_.loop().now_ms());
@@ -211,10 +220,31 @@ void Connection::Resume(DeferredReply::Writer writer) {
   reply_.set_muted(session_.reply_off || session_.reply_skip);
   writer(reply_);
   suspended_ = false;
-  FinishCommand();
+  if (!held_monitor_text_.empty()) {
+    output_.Append(held_monitor_text_);
+    held_monitor_text_.clear();
+  }
+  FinishCommand({});
   if (closed()) return;
   ProcessInput();
   if (!output_.empty() || session_.close_after_reply) RequestWrite();
+}
+
+bool Connection::IsLocal() const {
+  // Redis's islocalClient: the loopback address exactly, IPv4 or IPv6.
+  return peer_address_.starts_with("127.0.0.1:") || peer_address_.starts_with("[::1]:");
+}
+
+void Connection::WriteMonitorText(std::string_view text) {
+  if (closed() || session_.reply_off) return;
+  if (suspended_) {
+    // The monitor's own command waits for its reply: the lines follow that reply.
+    held_monitor_text_ += text;
+    return;
+  }
+  output_.Append(text);
+  RequestWrite();
+  CheckOutputLimits(worker_.loop().now_ms());
 }
 
 void Connection::RequestWrite() {
@@ -315,8 +345,10 @@ void Connection::CheckOutputLimits(int64_t now_ms) {
 Connection::BufferPeaks Connection::Cron(int64_t now_ms) {
   if (closed()) return {};
   int64_t timeout_s = worker_.config().timeout_seconds;
-  // A client waiting on a deferred reply is not idle: it waits on the server.
-  if (timeout_s > 0 && !suspended_ && now_ms - last_interaction_ms_ > timeout_s * 1000) {
+  // A client waiting on a deferred reply is not idle: it waits on the server. Nor is a
+  // monitor, which only listens (Redis exempts it as a replica).
+  if (timeout_s > 0 && !suspended_ && !session_.monitor &&
+      now_ms - last_interaction_ms_ > timeout_s * 1000) {
     spdlog::debug("Closing idle client id={} addr={}", id(), peer_address_);
     Close();
     return {};
@@ -345,6 +377,7 @@ std::string Connection::Describe() const {
   for (std::string_view arg : current_args_) argv_mem += arg.size();
   char flags[4] = {};
   size_t flag_count = 0;
+  if (session_.monitor) flags[flag_count++] = 'O';
   if (session_.close_after_reply) flags[flag_count++] = 'c';
   if (flag_count == 0) flags[flag_count++] = 'N';
   char events[3] = {};

@@ -16,6 +16,7 @@
 #include "protocol/request_parser.h"
 #include "server/event_loop.h"
 #include "server/query_buffer.h"
+#include "server/slow_log.h"
 
 namespace ferrite {
 
@@ -36,6 +37,7 @@ class Connection final : public IoHandler, public ClientConnection {
   void OnIoEvent(uint32_t events) override;
   std::string Describe() const override;
   DeferredReply Defer() override;
+  bool IsLocal() const override;
 
   // Writes buffered replies (called by the worker before it sleeps).
   void FlushOutput();
@@ -58,6 +60,9 @@ class Connection final : public IoHandler, public ClientConnection {
   // Closes the client, or, if it is the one running the current command, closes it
   // once its reply is written.
   void Kill(uint64_t caller_id);
+  bool is_monitor() const { return session_.monitor; }
+  // Appends MONITOR lines (already in RESP) to the output, unless replies are off.
+  void WriteMonitorText(std::string_view text);
   size_t query_buffer_size() const { return query_.size(); }
   size_t output_buffer_size() const { return output_.allocated(); }
 
@@ -67,8 +72,9 @@ class Connection final : public IoHandler, public ClientConnection {
   void Execute(std::span<const std::string_view> args);
   const CommandSpec* LookUp(std::span<const std::string_view> args);
   // Book-keeping after a command's reply is complete (now, or when a deferred reply
-  // arrives): reply-skip state, error statistics, output limits.
-  void FinishCommand();
+  // arrives): reply-skip state, statistics, slow log, output limits. `args` are the
+  // command's arguments, or empty once they are gone (a deferred reply).
+  void FinishCommand(std::span<const std::string_view> args);
   // Moves the error replies written since the last call into the statistics; true if
   // there were any.
   bool RecordErrorReplies();
@@ -96,6 +102,10 @@ class Connection final : public IoHandler, public ClientConnection {
   const CommandSpec* repeated_command_ = nullptr;  // LookUp's shortcut
   std::span<const std::string_view> current_args_;  // valid while a command runs
   std::vector<std::string> error_codes_;  // scratch, reused
+  // The slow log's copy of a deferred command's arguments, kept until its reply.
+  SlowlogArgs deferred_args_;
+  // MONITOR lines that arrived while this monitor's own command awaited its reply.
+  std::string held_monitor_text_;
   bool suspended_ = false;                // a deferred reply is outstanding
   bool write_scheduled_ = false;          // in the worker's pending-write list
   uint32_t registered_events_ = EPOLLIN;  // what epoll watches for this socket

@@ -17,8 +17,10 @@
 #include "commands/server_api.h"
 #include "ferrite/status.h"
 #include "io/io_options.h"
+#include "server/latency_monitor.h"
 #include "server/server_config.h"
 #include "server/server_stats.h"
+#include "server/slow_log.h"
 #include "store/database_map.h"
 
 namespace ferrite {
@@ -97,6 +99,15 @@ class Server {
   void ClientConnected() { connected_clients_.fetch_add(1, std::memory_order_relaxed); }
   void ClientDisconnected() { connected_clients_.fetch_sub(1, std::memory_order_relaxed); }
 
+  // SLOWLOG and LATENCY's shared state (ADR 0013). Any thread.
+  SlowLog& slow_log() { return slow_log_; }
+  LatencyMonitor& latency_monitor() { return latency_monitor_; }
+  // Monitors attached on any worker: checked, with one relaxed load, after every
+  // command. Changed by the worker that adds or drops a monitor.
+  bool monitors_attached() const { return monitors_.load(std::memory_order_relaxed) > 0; }
+  void MonitorAdded() { monitors_.fetch_add(1, std::memory_order_relaxed); }
+  void MonitorRemoved() { monitors_.fetch_sub(1, std::memory_order_relaxed); }
+
   // Held while a multi-shard transaction posts its first steps, so that every shard
   // receives transactions in one order (worker_transaction.h).
   std::mutex& transaction_order_mutex() { return transaction_order_mutex_; }
@@ -134,6 +145,9 @@ class Server {
   std::atomic<uint64_t> next_worker_{0};
   std::atomic<uint64_t> next_client_id_{1};
   std::atomic<int64_t> connected_clients_{0};
+  SlowLog slow_log_;
+  LatencyMonitor latency_monitor_;
+  std::atomic<int> monitors_{0};
 
   RateSampler ops_rate_;
   RateSampler input_rate_;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/server_diagnostics.h"
 #include "io/io_options.h"
 
 namespace ferrite {
@@ -53,6 +54,16 @@ struct ServerConfig {
   // disk), so the policy is kept for CONFIG GET and for the OBJECT subcommands whose
   // answers Redis ties to it.
   std::string maxmemory_policy = "noeviction";
+  // The slow log keeps commands that ran at least this many microseconds (negative:
+  // none), at most slowlog_max_len of them.
+  int64_t slowlog_log_slower_than = 10000;
+  uint64_t slowlog_max_len = 128;
+  // LATENCY events record commands that ran at least this many milliseconds (0: off).
+  int64_t latency_monitor_threshold = 0;
+  // Per-command latency histograms (LATENCY HISTOGRAM).
+  bool latency_tracking = true;
+  // Who may run DEBUG. Startup only, as in Redis.
+  ProtectedCommandAccess enable_debug_command = ProtectedCommandAccess::kNo;
   // The `[storage]` section: the log's geometry. Startup only.
   uint64_t storage_page_size = uint64_t{4} << 20;
   uint64_t storage_segment_size = uint64_t{64} << 20;

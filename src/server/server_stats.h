@@ -12,6 +12,8 @@
 #include <mutex>
 #include <string>
 
+#include "server/latency_buckets.h"
+
 namespace ferrite {
 
 // REQUIRES for Add, RaiseTo and Reset: called on the owning worker's thread only.
@@ -31,6 +33,9 @@ struct CommandCounters {
   Counter usec;
   Counter rejected_calls;  // refused before running (arity, NOAUTH, ...)
   Counter failed_calls;    // ran and replied with an error
+  // LATENCY HISTOGRAM: calls by duration (latency_buckets.h); empty while
+  // latency-tracking is off.
+  Counter latency_buckets[kLatencyBucketCount];
 };
 
 class WorkerStats {
@@ -76,6 +81,7 @@ class WorkerStats {
       commands_[i].usec.Reset();
       commands_[i].rejected_calls.Reset();
       commands_[i].failed_calls.Reset();
+      for (Counter& bucket : commands_[i].latency_buckets) bucket.Reset();
     }
     std::lock_guard<std::mutex> lock(errors_mutex_);
     error_codes_.clear();

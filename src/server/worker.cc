@@ -11,6 +11,7 @@
 #include "server/config_params.h"
 #include "server/connection.h"
 #include "server/info_report.h"
+#include "server/latency_buckets.h"
 #include "server/server.h"
 #include "server/worker_transaction.h"
 
@@ -141,6 +142,7 @@ WorkerReport Worker::Report() {
 void Worker::BeforeSleep() {
   // Disk reads the commands of this iteration prepared go out in one submission.
   if (keyspace_) keyspace_->Poll();
+  recorder_.FlushMonitorLines();
   // FlushOutput never adds to pending_writes_, so indexes stay valid.
   for (size_t i = 0; i < pending_writes_.size(); ++i) pending_writes_[i]->FlushOutput();
   pending_writes_.clear();
@@ -192,10 +194,40 @@ void Worker::InstallConfig(std::shared_ptr<const ServerConfig> config) {
 
 void Worker::OnConnectionClosed(Connection* connection) {
   server_.ClientDisconnected();
+  RemoveMonitor(connection->id());
   auto it = connections_.find(connection->id());
   if (it != connections_.end()) {
     closed_.push_back(std::move(it->second));
     connections_.erase(it);
+  }
+}
+
+void Worker::AddMonitor(uint64_t client_id) {
+  monitor_ids_.push_back(client_id);
+  monitor_count_.store(static_cast<int>(monitor_ids_.size()), std::memory_order_relaxed);
+  server_.MonitorAdded();
+}
+
+void Worker::RemoveMonitor(uint64_t client_id) {
+  auto it = std::find(monitor_ids_.begin(), monitor_ids_.end(), client_id);
+  if (it == monitor_ids_.end()) return;
+  monitor_ids_.erase(it);
+  monitor_count_.store(static_cast<int>(monitor_ids_.size()), std::memory_order_relaxed);
+  server_.MonitorRemoved();
+}
+
+void Worker::DeliverMonitorText(const std::string& text) {
+  // Closed monitors left the list when they closed; one that ran RESET since leaves it
+  // here, at the first line it no longer gets. Writing may close a monitor over its
+  // output limit, which edits the list: walk a copy.
+  std::vector<uint64_t> ids = monitor_ids_;
+  for (uint64_t id : ids) {
+    auto it = connections_.find(id);
+    if (it == connections_.end() || !it->second->is_monitor()) {
+      RemoveMonitor(id);
+    } else {
+      it->second->WriteMonitorText(text);
+    }
   }
 }
 
@@ -372,6 +404,41 @@ Status Worker::Shutdown(const ShutdownRequest&) {
   // Nothing is persisted yet, so SAVE/NOSAVE/NOW/FORCE change nothing.
   server_.RequestShutdown("User requested shutdown...");
   return Status::Ok();
+}
+
+bool Worker::ShutdownRequested() const { return server_.shutdown_requested(); }
+
+std::vector<SlowlogEntry> Worker::SlowlogNewest(size_t count) const {
+  return server_.slow_log().Newest(count);
+}
+
+size_t Worker::SlowlogLength() const { return server_.slow_log().size(); }
+
+void Worker::SlowlogReset() { server_.slow_log().Reset(); }
+
+std::vector<LatencyEventSeries> Worker::LatencyEvents() const {
+  return server_.latency_monitor().Events();
+}
+
+size_t Worker::LatencyReset(std::span<const std::string_view> events) {
+  return server_.latency_monitor().Reset(events);
+}
+
+CommandLatencyReport Worker::CommandLatency(const CommandSpec& command) const {
+  // The counters are relaxed atomics that every worker writes on its own thread: read
+  // them here, as INFO commandstats does. A call finishing meanwhile may be missed.
+  uint64_t buckets[kLatencyBucketCount] = {};
+  for (size_t w = 0; w < server_.worker_count(); ++w) {
+    const CommandCounters& counters = server_.worker(w).stats().command(command.index);
+    for (int b = 0; b < kLatencyBucketCount; ++b) buckets[b] += counters.latency_buckets[b].Get();
+  }
+  CommandLatencyReport report;
+  for (int b = 0; b < kLatencyBucketCount; ++b) {
+    if (buckets[b] == 0) continue;
+    report.calls += buckets[b];
+    report.cumulative.emplace_back(LatencyBucketBoundMicros(b), report.calls);
+  }
+  return report;
 }
 
 uint32_t Worker::shard_count() const { return static_cast<uint32_t>(server_.worker_count()); }

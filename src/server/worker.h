@@ -4,6 +4,7 @@
 // this one.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "io/io_engine.h"
 #include "io/io_options.h"
 #include "io/io_stats.h"
+#include "server/command_recorder.h"
 #include "server/event_loop.h"
 #include "server/info_report.h"
 #include "server/server_config.h"
@@ -115,6 +117,15 @@ class Worker final : public ServerApi, public KeyspaceRouter {
   // error. Loop thread only.
   void CountKeyspace(std::function<void(Result<DatabaseCounts>)> done);
 
+  // What this worker's commands leave for MONITOR, SLOWLOG and LATENCY. Loop thread
+  // only.
+  CommandRecorder& recorder() { return recorder_; }
+  // How many of this worker's clients are monitors. Any thread.
+  int monitor_count() const { return monitor_count_.load(std::memory_order_relaxed); }
+  // Writes monitor lines (from any worker's CommandRecorder) to this worker's monitors.
+  // Loop thread only.
+  void DeliverMonitorText(const std::string& text);
+
   // Loop thread only.
   void AdoptConnection(int fd, uint64_t id, std::string peer, std::string local);
   void InstallConfig(std::shared_ptr<const ServerConfig> config);
@@ -143,6 +154,17 @@ class Worker final : public ServerApi, public KeyspaceRouter {
   void KillClients(ClientFilter filter, uint64_t caller_id,
                    std::function<void(size_t)> done) override;
   Status Shutdown(const ShutdownRequest& request) override;
+  bool ShutdownRequested() const override;
+  ProtectedCommandAccess debug_command_access() const override {
+    return config_->enable_debug_command;
+  }
+  std::vector<SlowlogEntry> SlowlogNewest(size_t count) const override;
+  size_t SlowlogLength() const override;
+  void SlowlogReset() override;
+  std::vector<LatencyEventSeries> LatencyEvents() const override;
+  size_t LatencyReset(std::span<const std::string_view> events) override;
+  CommandLatencyReport CommandLatency(const CommandSpec& command) const override;
+  void AddMonitor(uint64_t client_id) override;
   KeyspaceRouter& keyspace_router() override { return *this; }
 
   // KeyspaceRouter
@@ -171,6 +193,7 @@ class Worker final : public ServerApi, public KeyspaceRouter {
                   std::optional<KeyspaceReport> keyspace, std::function<void(std::string)> done);
   void BeforeSleep();
   void Cron();
+  void RemoveMonitor(uint64_t client_id);
   void CloseIoEngine();
   void CloseKeyspace();
 
@@ -190,6 +213,10 @@ class Worker final : public ServerApi, public KeyspaceRouter {
   std::vector<Connection*> pending_writes_;
   std::vector<std::unique_ptr<Connection>> closed_;
   int64_t last_clients_cron_ms_ = 0;
+
+  CommandRecorder recorder_{*this};
+  std::vector<uint64_t> monitor_ids_;  // loop thread only
+  std::atomic<int> monitor_count_{0};  // monitor_ids_.size(), for other threads
 };
 
 }  // namespace ferrite

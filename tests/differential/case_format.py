@@ -59,6 +59,9 @@ How replies are compared (default: byte for byte; at most one of these):
     @ttl         an integer that depends on the clock when positive (TTL, PTTL,
                  EXPIRETIME of a relative expiry): zero and negative values (-1 no
                  expiry, -2 no key) must be equal, a positive one must be positive
+    @slowlog     SLOWLOG GET: the same entries in order, each of the same shape, with the
+                 same arguments and client name byte for byte (the id, time, duration
+                 and client address depend on the process and the clock)
     @pairs       a map, or a flat array of name/value pairs: the same pairs in any order
                  (CONFIG GET with several patterns follows dict order in Redis)
     @mask:K1,K2  byte for byte, except the values of map keys (or of name/value pairs in a
@@ -89,7 +92,7 @@ from pathlib import Path
 
 SEND_MODES = ("command", "noreply", "close", "raw", "raw-close", "reconnect", "scan")
 COMPARE_MODES = ("exact", "shape", "type", "subset", "docs", "pairs", "mask", "clientlist",
-                 "info", "known", "sorted", "ttl")
+                 "info", "known", "sorted", "ttl", "slowlog")
 
 
 class CaseSyntaxError(ValueError):

@@ -58,6 +58,8 @@ def compare_replies(mode, redis_raw, ferrite_raw, option=None):
         return _client_list_difference(redis_reply, ferrite_reply)
     if mode == "info":
         return _info_difference(redis_reply, ferrite_reply)
+    if mode == "slowlog":
+        return _slowlog_difference(redis_reply, ferrite_reply)
     raise ValueError(f"unknown comparison mode {mode}")
 
 
@@ -304,6 +306,28 @@ def _ttl_difference(redis_reply, ferrite_reply):
     if redis_value <= 0 or ferrite_value <= 0:
         if redis_value != ferrite_value:
             return f"{ferrite_value} instead of {redis_value}"
+    return None
+
+
+# SLOWLOG GET entry fields compared byte for byte: the arguments and the client's name.
+# The id, time, duration and client address depend on the process and the clock.
+SLOWLOG_EXACT_FIELDS = (3, 5)
+
+
+def _slowlog_difference(redis_reply, ferrite_reply):
+    """SLOWLOG GET: the same entries in the same order, each of the same shape, with the
+    same arguments and client name."""
+    if redis_reply.kind != b"*" or ferrite_reply.kind != b"*" or redis_reply.value is None:
+        return _masked_difference(redis_reply, ferrite_reply, set(), "reply")
+    if len(redis_reply.value) != len(ferrite_reply.value):
+        return f"{len(ferrite_reply.value)} entries instead of {len(redis_reply.value)}"
+    for i, (r, f) in enumerate(zip(redis_reply.value, ferrite_reply.value)):
+        reason = shape_difference(r, f, f"reply[{i}]")
+        for field in SLOWLOG_EXACT_FIELDS:
+            reason = reason or _masked_difference(r.value[field], f.value[field], set(),
+                                                  f"reply[{i}][{field}]")
+        if reason:
+            return reason
     return None
 
 

@@ -172,3 +172,33 @@ def test_an_error_ends_the_iteration_and_is_the_reply():
 def test_a_scan_that_never_ends_is_reported():
     observed, sent = run_scan("SCAN 0", [page("1")] * 20_000)
     assert observed.event.startswith("iteration not over") and len(sent) == 10_000
+
+
+# ---- @slowlog
+
+def slowlog_entry(entry_id, when, duration, args, peer, name):
+    out = b"*6\r\n:%d\r\n:%d\r\n:%d\r\n*%d\r\n" % (entry_id, when, duration, len(args))
+    for arg in [*args, peer, name]:
+        out += b"$%d\r\n%s\r\n" % (len(arg), arg)
+    return out
+
+
+def test_slowlog_directive_parses():
+    assert parse_line(1, "@slowlog SLOWLOG GET").compare == "slowlog"
+
+
+def test_slowlog_masks_ids_times_durations_and_addresses():
+    redis = b"*1\r\n" + slowlog_entry(7, 1700000000, 12, [b"ECHO", b"x"], b"127.0.0.1:5", b"n")
+    ferrite = b"*1\r\n" + slowlog_entry(3, 1800000000, 345, [b"ECHO", b"x"],
+                                        b"127.0.0.1:60000", b"n")
+    assert compare_replies("slowlog", redis, ferrite) is None
+
+
+def test_slowlog_compares_arguments_and_names():
+    redis = b"*1\r\n" + slowlog_entry(1, 1, 1, [b"ECHO", b"x"], b"a:1", b"n")
+    assert compare_replies(
+        "slowlog", redis, b"*1\r\n" + slowlog_entry(1, 1, 1, [b"ECHO", b"y"], b"a:1", b"n"))
+    assert compare_replies(
+        "slowlog", redis, b"*1\r\n" + slowlog_entry(1, 1, 1, [b"ECHO", b"x"], b"a:1", b"m"))
+    assert compare_replies("slowlog", redis, b"*0\r\n") == "0 entries instead of 1"
+    assert compare_replies("slowlog", b"-ERR x\r\n", b"-ERR y\r\n")

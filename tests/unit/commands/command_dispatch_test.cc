@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_server.h"
+
 namespace ferrite {
 namespace {
 
@@ -33,6 +35,22 @@ TEST(UnknownCommandErrorTest, StopsAtNulAndLimitsLength) {
   error = UnknownCommandError(args);
   size_t quoted = error.size() - error.find(": ") - 2;
   EXPECT_EQ(quoted, 130u) << "26 arguments of 5 bytes, then the list is full";
+}
+
+TEST(DispatchOrderTest, DebugGateComesBeforeAuthAndMonitorChecksAfter) {
+  // Through a server: a protected command is refused before NOAUTH, a monitor's
+  // keyspace command after the arity check.
+  ServerConfig config = testing::TestConfig();
+  config.requirepass = "pw";
+  testing::TestServer server(config);
+  testing::TestClient client(server.port());
+  EXPECT_EQ(client.Run({"DEBUG", "SLEEP", "0"}).rfind("-ERR DEBUG command not allowed.", 0), 0u);
+  EXPECT_EQ(client.Run({"DEBUG"}), "-ERR wrong number of arguments for 'debug' command\r\n");
+  EXPECT_EQ(client.Run({"GET", "k"}), "-NOAUTH Authentication required.\r\n");
+  ASSERT_EQ(client.Run({"AUTH", "pw"}), "+OK\r\n");
+  ASSERT_EQ(client.Run({"MONITOR"}), "+OK\r\n");
+  EXPECT_EQ(client.Run({"GET"}), "-ERR wrong number of arguments for 'get' command\r\n");
+  EXPECT_EQ(client.Run({"GET", "k"}), "-ERR Replica can't interact with the keyspace\r\n");
 }
 
 }  // namespace

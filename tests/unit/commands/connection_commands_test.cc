@@ -1,6 +1,11 @@
 // PING, ECHO, QUIT, RESET, HELLO, AUTH, SELECT against a real in-process server.
 #include <gtest/gtest.h>
 
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "commands/command_families.h"
 #include "support/test_server.h"
 
 namespace ferrite {
@@ -15,6 +20,36 @@ class ConnectionCommandsTest : public ::testing::Test {
   TestServer server_;
   TestClient client_{server_.port()};
 };
+
+// Which arguments MONITOR and the slow log must hide, as Redis redacts them.
+std::vector<bool> Redacted(std::string_view command, std::vector<std::string_view> args) {
+  static const auto registry = BuildCommandRegistry();
+  const CommandSpec* spec = registry->FindTopLevel(command);
+  std::vector<bool> redacted(args.size(), false);
+  if (spec->redact != nullptr) spec->redact(args, redacted);
+  return redacted;
+}
+
+TEST(ConnectionRedactionTest, AuthHidesItsArguments) {
+  using V = std::vector<bool>;
+  EXPECT_EQ(Redacted("auth", {"AUTH", "pw"}), (V{false, true}));
+  EXPECT_EQ(Redacted("auth", {"AUTH", "user", "pw"}), (V{false, true, true}));
+  EXPECT_EQ(Redacted("auth", {"AUTH", "a", "b", "c"}), (V{false, false, false, false}))
+      << "refused for its length before Redis redacts";
+}
+
+TEST(ConnectionRedactionTest, HelloHidesAuthOptionsItReaches) {
+  using V = std::vector<bool>;
+  EXPECT_EQ(Redacted("hello", {"HELLO", "3", "AUTH", "u", "p"}),
+            (V{false, false, false, true, true}));
+  EXPECT_EQ(Redacted("hello", {"HELLO", "3", "SETNAME", "n", "auth", "u", "p"}),
+            (V{false, false, false, false, false, true, true}));
+  EXPECT_EQ(Redacted("hello", {"HELLO", "4", "AUTH", "u", "p"}), (V(5, false)));
+  EXPECT_EQ(Redacted("hello", {"HELLO", "x", "AUTH", "u", "p"}), (V(5, false)));
+  EXPECT_EQ(Redacted("hello", {"HELLO", "3", "BAD", "AUTH", "u", "p"}), (V(6, false)));
+  EXPECT_EQ(Redacted("hello", {"HELLO", "3", "AUTH", "u"}), (V(4, false)));
+  EXPECT_EQ(Redacted("ping", {"PING", "x"}), (V(2, false)));
+}
 
 TEST_F(ConnectionCommandsTest, Ping) {
   EXPECT_EQ(client_.Run({"PING"}), "+PONG\r\n");

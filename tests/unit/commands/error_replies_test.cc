@@ -16,6 +16,14 @@ TEST(ErrorRepliesTest, ArityAndSubcommandWording) {
             "ERR unknown subcommand 'a'. Try CONFIG HELP.");
 }
 
+TEST(ErrorRepliesTest, SubcommandSyntaxWording) {
+  EXPECT_EQ(SubcommandSyntaxError("debug", "nosuch"),
+            "ERR unknown subcommand or wrong number of arguments for 'nosuch'. Try DEBUG HELP.");
+  EXPECT_EQ(SubcommandSyntaxError("slowlog", std::string(200, 'x')),
+            "ERR unknown subcommand or wrong number of arguments for '" + std::string(128, 'x') +
+                "'. Try SLOWLOG HELP.");
+}
+
 std::string Render(const Status& status) {
   protocol::ReplyBuffer buffer;
   protocol::ReplyBuilder builder(buffer, 2);

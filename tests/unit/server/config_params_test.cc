@@ -98,6 +98,49 @@ TEST(ConfigParamsTest, IoParametersAreCheckedAndStartupOnly) {
   EXPECT_EQ(config.io.engine, IoEngineKind::kAuto) << "nothing applied";
 }
 
+TEST(ConfigParamsTest, DiagnosticsSettings) {
+  ServerConfig config;
+  EXPECT_EQ(config.slowlog_log_slower_than, 10000);
+  EXPECT_EQ(config.slowlog_max_len, 128u);
+  EXPECT_EQ(config.latency_monitor_threshold, 0);
+  EXPECT_TRUE(config.latency_tracking);
+  EXPECT_EQ(config.enable_debug_command, ProtectedCommandAccess::kNo);
+  ASSERT_TRUE(Set(config, {{"slowlog-log-slower-than", "-1"},
+                           {"slowlog-max-len", "0"},
+                           {"latency-monitor-threshold", "100"},
+                           {"latency-tracking", "no"}})
+                  .ok());
+  EXPECT_EQ(config.slowlog_log_slower_than, -1);
+  EXPECT_EQ(config.slowlog_max_len, 0u);
+  EXPECT_EQ(config.latency_monitor_threshold, 100);
+  EXPECT_FALSE(config.latency_tracking);
+  auto message = [&](ConfigPairs pairs) { return std::string(Set(config, pairs).message()); };
+  EXPECT_EQ(message({{"slowlog-log-slower-than", "-2"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'slowlog-log-slower-than') - "
+            "argument must be between -1 and 9223372036854775807 inclusive");
+  EXPECT_EQ(message({{"slowlog-max-len", "-1"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'slowlog-max-len') - argument "
+            "must be between 0 and 9223372036854775807 inclusive");
+  EXPECT_EQ(message({{"enable-debug-command", "yes"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'enable-debug-command') - "
+            "can't set immutable config");
+}
+
+TEST(ConfigParamsTest, EnableDebugCommandAtStartup) {
+  ServerConfig config;
+  for (auto [text, access] : {std::pair{"yes", ProtectedCommandAccess::kYes},
+                              std::pair{"LOCAL", ProtectedCommandAccess::kLocal},
+                              std::pair{"no", ProtectedCommandAccess::kNo}}) {
+    ASSERT_TRUE(ApplyConfigChanges(config, {{"enable-debug-command", text}}, false).ok());
+    EXPECT_EQ(config.enable_debug_command, access);
+  }
+  ASSERT_TRUE(ApplyConfigChanges(config, {{"enable-debug-command", "local"}}, false).ok());
+  EXPECT_EQ(FindConfigParam("enable-debug-command")->format(config), "local");
+  EXPECT_EQ(ApplyConfigChanges(config, {{"enable-debug-command", "maybe"}}, false).message(),
+            "ERR CONFIG SET failed (possibly related to argument 'enable-debug-command') - "
+            "argument(s) must be one of the following: no, yes, local");
+}
+
 TEST(ConfigParamsTest, ErrorsUseRedisWording) {
   ServerConfig config;
   auto message = [&](ConfigPairs pairs) { return std::string(Set(config, pairs).message()); };
